@@ -1,0 +1,78 @@
+package io.warren.node.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/** Parsers for setting values; each throws with a short reason on bad input. */
+final class Parsers {
+  private Parsers() {}
+
+  static Function<String, Integer> port() {
+    return intRange(0, 65535);
+  }
+
+  static Function<String, Integer> intRange(int min, int max) {
+    return text -> {
+      int value;
+      try {
+        value = Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a whole number");
+      }
+      if (value < min || value > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max);
+      }
+      return value;
+    };
+  }
+
+  static Function<String, Long> longRange(long min, long max) {
+    return text -> {
+      long value;
+      try {
+        value = Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a whole number");
+      }
+      if (value < min || value > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max);
+      }
+      return value;
+    };
+  }
+
+  static Function<String, Double> fraction() {
+    return text -> {
+      double value;
+      try {
+        value = Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("not a number");
+      }
+      if (!(value > 0 && value <= 1)) {
+        throw new IllegalArgumentException("must be a fraction in (0, 1]");
+      }
+      return value;
+    };
+  }
+
+  static Function<String, String> text() {
+    return text -> {
+      if (text.isEmpty()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      return text;
+    };
+  }
+
+  static Function<String, Path> path() {
+    return text -> Path.of(text().apply(text));
+  }
+
+  static Function<String, List<String>> list() {
+    return text ->
+        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+}
