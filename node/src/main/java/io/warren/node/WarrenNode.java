@@ -1,6 +1,10 @@
 package io.warren.node;
 
+import io.warren.model.Broker;
 import io.warren.node.amqp.AmqpServer;
+import io.warren.node.broker.CommandLog;
+import io.warren.node.broker.LocalCommandLog;
+import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.config.WarrenConfig;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -11,14 +15,18 @@ public final class WarrenNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WarrenNode.class);
 
   private final WarrenConfig config;
+  private CommandLog commandLog;
   private AmqpServer amqp;
+  private MemoryAlarm memoryAlarm;
 
   public WarrenNode(WarrenConfig config) {
     this.config = config;
   }
 
   public void start() throws InterruptedException {
-    amqp = new AmqpServer(config);
+    commandLog = new LocalCommandLog(new Broker());
+    memoryAlarm = MemoryAlarm.forHeap(config.get(WarrenConfig.MEMORY_HIGH_WATERMARK));
+    amqp = new AmqpServer(config, commandLog, memoryAlarm);
     amqp.start();
     log.info("Warren node {} started; AMQP on {}", config.get(WarrenConfig.NODE_ID), amqp.address());
   }
@@ -28,11 +36,23 @@ public final class WarrenNode implements AutoCloseable {
     return amqp.address();
   }
 
+  /**
+   * Moves the memory high watermark (fraction of the maximum heap) at run time, like
+   * {@code rabbitmqctl set_vm_memory_high_watermark}; publishers are blocked while use is above it.
+   */
+  public void setMemoryHighWatermark(double fraction) {
+    memoryAlarm.setWatermark(fraction);
+  }
+
   @Override
   public void close() {
     if (amqp != null) {
       amqp.close();
       amqp = null;
+    }
+    if (commandLog != null) {
+      commandLog.close();
+      commandLog = null;
     }
   }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -13,18 +14,44 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.warren.node.broker.CommandLog;
+import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.config.WarrenConfig;
+import io.warren.protocol.frame.AmqpFrameDecoder;
+import io.warren.protocol.frame.AmqpFrameEncoder;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The AMQP 0-9-1 listener: Netty event loops doing I/O and framing only. */
+/**
+ * The AMQP 0-9-1 listener: Netty event loops doing I/O and framing only. Each connection's
+ * pipeline is frame decoder, frame encoder, (heartbeat idle handler after tune), and its
+ * {@link AmqpConnection}.
+ */
 public final class AmqpServer implements AutoCloseable {
+  /** Outbound bytes buffered per connection before it counts as unwritable (consumer backpressure). */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+  private static final AmqpFrameEncoder ENCODER = new AmqpFrameEncoder();
+
   private final WarrenConfig config;
+  private final CommandLog commandLog;
+  private final MemoryAlarm memoryAlarm;
+  private final Authenticator authenticator;
+  private final AmqpConnection.Limits limits;
+  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private final AtomicLong connectionIds = new AtomicLong();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel listener;
 
-  public AmqpServer(WarrenConfig config) {
+  public AmqpServer(WarrenConfig config, CommandLog commandLog, MemoryAlarm memoryAlarm) {
     this.config = config;
+    this.commandLog = commandLog;
+    this.memoryAlarm = memoryAlarm;
+    this.authenticator = new Authenticator(config);
+    this.limits = new AmqpConnection.Limits(config.get(WarrenConfig.FRAME_MAX), config.get(WarrenConfig.CHANNEL_MAX),
+        config.get(WarrenConfig.HEARTBEAT), config.get(WarrenConfig.MAX_MESSAGE_SIZE),
+        config.get(WarrenConfig.NODE_ID));
   }
 
   public void start() throws InterruptedException {
@@ -38,20 +65,36 @@ public final class AmqpServer implements AutoCloseable {
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            // The AMQP pipeline is installed by the broker front end.
-            ch.close();
+            ch.pipeline()
+                .addLast("decoder", new AmqpFrameDecoder(limits.frameMax()))
+                .addLast("encoder", ENCODER)
+                .addLast("amqp", newConnection());
           }
         })
         .bind(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.AMQP_PORT))
         .sync()
         .channel();
+    // Memory is sampled on an event loop: cheap, and alarms reach connections through their loops.
+    workers.next().scheduleAtFixedRate(memoryAlarm::check, 0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /** A connection handler for a new socket (also used by front-end unit tests). */
+  AmqpConnection newConnection() {
+    return new AmqpConnection(connectionIds.incrementAndGet(), commandLog, limits, authenticator, memoryAlarm,
+        registry);
   }
 
   public InetSocketAddress address() {
     return (InetSocketAddress) listener.localAddress();
+  }
+
+  /** How many client connections are open now. */
+  public int connectionCount() {
+    return registry.size();
   }
 
   @Override
@@ -60,8 +103,8 @@ public final class AmqpServer implements AutoCloseable {
       listener.close().syncUninterruptibly();
     }
     if (boss != null) {
-      boss.shutdownGracefully();
-      workers.shutdownGracefully();
+      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 }

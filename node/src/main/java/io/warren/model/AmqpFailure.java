@@ -1,0 +1,35 @@
+package io.warren.model;
+
+/**
+ * Thrown inside apply to refuse a command; {@link Broker#apply} turns it into a
+ * {@link Reply.Failure}. Every handler validates before it mutates, so a refusal leaves the state
+ * untouched.
+ */
+public final class AmqpFailure extends RuntimeException {
+  private final ErrorCode code;
+
+  public AmqpFailure(ErrorCode code, String text) {
+    super(text, null, false, false);
+    this.code = code;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public String text() {
+    return getMessage();
+  }
+
+  static AmqpFailure notFound(Resource r) {
+    return new AmqpFailure(ErrorCode.NOT_FOUND, "no " + r);
+  }
+
+  static AmqpFailure precondition(String text) {
+    return new AmqpFailure(ErrorCode.PRECONDITION_FAILED, text);
+  }
+
+  static AmqpFailure accessRefused(String text) {
+    return new AmqpFailure(ErrorCode.ACCESS_REFUSED, text);
+  }
+}

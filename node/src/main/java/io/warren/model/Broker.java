@@ -1,0 +1,702 @@
+package io.warren.model;
+
+import io.warren.model.Command.AddVhost;
+import io.warren.model.Command.Bind;
+import io.warren.model.Command.Cancel;
+import io.warren.model.Command.CloseChannel;
+import io.warren.model.Command.CloseConnection;
+import io.warren.model.Command.Consume;
+import io.warren.model.Command.Credit;
+import io.warren.model.Command.DeclareExchange;
+import io.warren.model.Command.DeclareQueue;
+import io.warren.model.Command.DeleteExchange;
+import io.warren.model.Command.DeleteQueue;
+import io.warren.model.Command.Get;
+import io.warren.model.Command.OpenChannel;
+import io.warren.model.Command.OpenConnection;
+import io.warren.model.Command.Publish;
+import io.warren.model.Command.PurgeQueue;
+import io.warren.model.Command.SetChannelPrefetch;
+import io.warren.model.Command.SetFlow;
+import io.warren.model.Command.Settle;
+import io.warren.model.Command.Unbind;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The broker as a deterministic state machine: {@link #apply} takes one command and returns the
+ * reply and the effects to carry out. No I/O, clocks, threads or randomness; given the same
+ * commands every replica reaches the same state and produces the same effects. Not thread-safe:
+ * one thread applies.
+ */
+public final class Broker {
+  public static final String DEFAULT_VHOST = "/";
+
+  /** Queue arguments RabbitMQ compares when a queue is redeclared. */
+  private static final List<String> EQUIVALENT_QUEUE_ARGS = List.of(
+      "x-expires", "x-message-ttl", "x-max-length", "x-max-length-bytes", "x-max-priority",
+      "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-overflow", "x-queue-mode",
+      "x-single-active-consumer");
+
+  private static final class ConnectionState {
+    final String vhost;
+    final Set<ChannelRef> channels = new LinkedHashSet<>();
+    final Set<QueueName> exclusiveQueues = new LinkedHashSet<>();
+
+    ConnectionState(String vhost) {
+      this.vhost = vhost;
+    }
+  }
+
+  private final Map<String, VirtualHost> vhosts = new LinkedHashMap<>();
+  private final Map<Long, ConnectionState> connections = new LinkedHashMap<>();
+  private final Map<ChannelRef, ChannelState> channels = new HashMap<>();
+  private final Router router = new Router();
+  private long nextMessageId = 1;
+  /** Effects of the command being applied; allocated only when there are some. */
+  private List<Effect> effects;
+
+  public Broker() {
+    vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST));
+  }
+
+  /** Applies one command. A refused command changes nothing and has no effects. */
+  public Result apply(Meta meta, Command command) {
+    effects = null;
+    try {
+      Reply reply = dispatch(command);
+      List<Effect> out = effects == null ? List.of() : effects;
+      return new Result(reply, out);
+    } catch (AmqpFailure failure) {
+      return Result.of(Reply.failure(failure));
+    } finally {
+      effects = null;
+    }
+  }
+
+  private Reply dispatch(Command command) {
+    // Ordered roughly by frequency: the hot path is publish / settle / credit.
+    if (command instanceof Publish c) {
+      return publish(c);
+    } else if (command instanceof Settle c) {
+      return settle(c);
+    } else if (command instanceof Credit c) {
+      return credit(c);
+    } else if (command instanceof Get c) {
+      return get(c);
+    } else if (command instanceof Consume c) {
+      return consume(c);
+    } else if (command instanceof Cancel c) {
+      return cancel(c);
+    } else if (command instanceof DeclareQueue c) {
+      return declareQueue(c);
+    } else if (command instanceof DeleteQueue c) {
+      return deleteQueue(c);
+    } else if (command instanceof PurgeQueue c) {
+      return purgeQueue(c);
+    } else if (command instanceof Bind c) {
+      return bind(c);
+    } else if (command instanceof Unbind c) {
+      return unbind(c);
+    } else if (command instanceof DeclareExchange c) {
+      return declareExchange(c);
+    } else if (command instanceof DeleteExchange c) {
+      return deleteExchange(c);
+    } else if (command instanceof OpenConnection c) {
+      return openConnection(c);
+    } else if (command instanceof CloseConnection c) {
+      return closeConnection(c);
+    } else if (command instanceof OpenChannel c) {
+      channel(c.channel());
+      return Reply.OK;
+    } else if (command instanceof CloseChannel c) {
+      return closeChannel(c.channel());
+    } else if (command instanceof SetChannelPrefetch c) {
+      ChannelState ch = channel(c.channel());
+      ch.prefetch = c.prefetch();
+      checkoutAll(ch);
+      return Reply.OK;
+    } else if (command instanceof SetFlow c) {
+      ChannelState ch = channel(c.channel());
+      ch.flowActive = c.active();
+      checkoutAll(ch);
+      return Reply.OK;
+    } else if (command instanceof Command.Sync) {
+      return Reply.OK;
+    } else if (command instanceof AddVhost c) {
+      vhosts.computeIfAbsent(c.vhost(), VirtualHost::new);
+      return Reply.OK;
+    }
+    throw new IllegalArgumentException("unknown command " + command);
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  public Optional<VirtualHost> vhost(String name) {
+    return Optional.ofNullable(vhosts.get(name));
+  }
+
+  public Optional<QueueState> queue(QueueName name) {
+    VirtualHost vh = vhosts.get(name.vhost());
+    return vh == null ? Optional.empty() : Optional.ofNullable(vh.queues.get(name.name()));
+  }
+
+  public Optional<Exchange> exchange(ExchangeName name) {
+    VirtualHost vh = vhosts.get(name.vhost());
+    return vh == null ? Optional.empty() : Optional.ofNullable(vh.exchanges.get(name.name()));
+  }
+
+  /** Bindings whose destination is {@code destination}. */
+  public Set<Binding> bindingsTo(Resource destination) {
+    VirtualHost vh = vhosts.get(destination.vhost());
+    Set<Binding> set = vh == null ? null : vh.bindingsTo.get(destination);
+    return set == null ? Set.of() : Collections.unmodifiableSet(set);
+  }
+
+  // ---------------------------------------------------------------- connections and channels
+
+  private Reply openConnection(OpenConnection c) {
+    if (!vhosts.containsKey(c.vhost())) {
+      throw new AmqpFailure(ErrorCode.NOT_ALLOWED, "vhost " + c.vhost() + " not found");
+    }
+    connections.putIfAbsent(c.connection(), new ConnectionState(c.vhost()));
+    return Reply.OK;
+  }
+
+  private Reply closeConnection(CloseConnection c) {
+    ConnectionState conn = connections.remove(c.connection());
+    if (conn == null) {
+      return Reply.OK;
+    }
+    for (ChannelRef ref : List.copyOf(conn.channels)) {
+      closeChannel(ref);
+    }
+    for (QueueName q : List.copyOf(conn.exclusiveQueues)) {
+      VirtualHost vh = vhosts.get(q.vhost());
+      QueueState queue = vh == null ? null : vh.queues.get(q.name());
+      if (queue != null) {
+        removeQueue(vh, queue);
+      }
+    }
+    return Reply.OK;
+  }
+
+  private ChannelState channel(ChannelRef ref) {
+    ChannelState ch = channels.get(ref);
+    if (ch == null) {
+      ch = new ChannelState(ref);
+      channels.put(ref, ch);
+      connections.computeIfAbsent(ref.connection(), id -> new ConnectionState(DEFAULT_VHOST)).channels.add(ref);
+    }
+    return ch;
+  }
+
+  private Reply closeChannel(ChannelRef ref) {
+    ChannelState ch = channels.remove(ref);
+    if (ch == null) {
+      return Reply.OK;
+    }
+    ConnectionState conn = connections.get(ref.connection());
+    if (conn != null) {
+      conn.channels.remove(ref);
+    }
+    // Consumers go first, so what the channel held is not handed straight back to it.
+    for (ConsumerState c : ch.consumers.values()) {
+      c.queue.removeConsumer(c);
+    }
+    ch.consumers.clear();
+    for (QueueState q : ch.queues) {
+      q.returnAll(ch);
+    }
+    for (QueueState q : ch.queues) {
+      VirtualHost vh = vhosts.get(q.name().vhost());
+      if (vh == null || vh.queues.get(q.name().name()) != q) {
+        continue; // deleted meanwhile (auto-delete cascade)
+      }
+      if (q.shouldAutoDelete()) {
+        removeQueue(vh, q);
+      } else {
+        q.checkout(out());
+      }
+    }
+    return Reply.OK;
+  }
+
+  /** Capacity or flow of a channel changed: every queue it consumes from may deliver again. */
+  private void checkoutAll(ChannelState ch) {
+    for (QueueState q : ch.queues) {
+      q.checkout(out());
+    }
+  }
+
+  // ---------------------------------------------------------------- exchanges
+
+  private VirtualHost vhostOf(String name) {
+    VirtualHost vh = vhosts.get(name);
+    if (vh == null) {
+      throw new AmqpFailure(ErrorCode.NOT_ALLOWED, "vhost " + name + " not found");
+    }
+    return vh;
+  }
+
+  private static AmqpFailure defaultExchangeRefused() {
+    return AmqpFailure.accessRefused("operation not permitted on the default exchange");
+  }
+
+  private Exchange exchangeOrDie(VirtualHost vh, ExchangeName name) {
+    Exchange x = vh.exchanges.get(name.name());
+    if (x == null) {
+      throw AmqpFailure.notFound(name);
+    }
+    return x;
+  }
+
+  private Reply declareExchange(DeclareExchange c) {
+    VirtualHost vh = vhostOf(c.name().vhost());
+    if (c.name().isDefault()) {
+      throw defaultExchangeRefused();
+    }
+    Exchange existing = vh.exchanges.get(c.name().name());
+    if (c.passive()) {
+      if (existing == null) {
+        throw AmqpFailure.notFound(c.name());
+      }
+      return Reply.OK;
+    }
+    ExchangeType type = ExchangeType.fromWire(c.type()).orElseThrow(() ->
+        new AmqpFailure(ErrorCode.COMMAND_INVALID, "unknown exchange type '" + c.type() + "'"));
+    if (existing != null) {
+      Resource r = c.name();
+      assertField(r, "type", c.type(), existing.type().wireName());
+      assertField(r, "durable", c.durable(), existing.durable());
+      assertField(r, "auto_delete", c.autoDelete(), existing.autoDelete());
+      assertField(r, "internal", c.internal(), existing.internal());
+      assertArgs(r, List.of("alternate-exchange"), c.arguments(), existing.arguments());
+      return Reply.OK;
+    }
+    if (c.name().name().startsWith("amq.")) {
+      throw AmqpFailure.accessRefused(
+          "exchange name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
+    }
+    vh.exchanges.put(c.name().name(),
+        new Exchange(c.name(), type, c.durable(), c.autoDelete(), c.internal(), c.arguments()));
+    return Reply.OK;
+  }
+
+  private Reply deleteExchange(DeleteExchange c) {
+    VirtualHost vh = vhostOf(c.name().vhost());
+    if (c.name().isDefault()) {
+      throw defaultExchangeRefused();
+    }
+    if (c.name().name().startsWith("amq.")) {
+      throw AmqpFailure.accessRefused("deletion of system " + c.name() + " not allowed");
+    }
+    Exchange x = vh.exchanges.get(c.name().name());
+    if (x == null) {
+      return Reply.OK; // deleting what is not there succeeds, as in RabbitMQ
+    }
+    if (c.ifUnused() && !x.bindings().isEmpty()) {
+      throw AmqpFailure.precondition(c.name() + " in use");
+    }
+    removeExchange(vh, x);
+    return Reply.OK;
+  }
+
+  private void removeExchange(VirtualHost vh, Exchange x) {
+    vh.exchanges.remove(x.name().name());
+    for (Binding b : List.copyOf(x.bindings())) {
+      x.remove(b);
+      vh.unindexBinding(b);
+    }
+    removeBindingsTo(vh, x.name());
+  }
+
+  /** Removes every binding to a destination that is going away; auto-delete sources may follow. */
+  private void removeBindingsTo(VirtualHost vh, Resource destination) {
+    Set<Binding> to = vh.bindingsTo.remove(destination);
+    if (to == null) {
+      return;
+    }
+    for (Binding b : to) {
+      Exchange source = vh.exchanges.get(b.source().name());
+      if (source != null) {
+        source.remove(b);
+        maybeAutoDelete(vh, source);
+      }
+    }
+  }
+
+  private void maybeAutoDelete(VirtualHost vh, Exchange x) {
+    if (x.autoDelete() && x.bindings().isEmpty() && vh.exchanges.get(x.name().name()) == x) {
+      removeExchange(vh, x);
+    }
+  }
+
+  // ---------------------------------------------------------------- bindings
+
+  private Reply bind(Bind c) {
+    VirtualHost vh = vhostOf(c.source().vhost());
+    Binding b = checkBinding(vh, c.source(), c.destination(), c.routingKey(), c.arguments(), c.connection());
+    Exchange source = vh.exchanges.get(c.source().name());
+    source.validate(b);
+    if (source.add(b)) {
+      vh.indexBinding(b);
+    }
+    return Reply.OK;
+  }
+
+  private Reply unbind(Unbind c) {
+    VirtualHost vh = vhostOf(c.source().vhost());
+    Binding b = checkBinding(vh, c.source(), c.destination(), c.routingKey(), c.arguments(), c.connection());
+    Exchange source = vh.exchanges.get(c.source().name());
+    if (source.remove(b)) {
+      vh.unindexBinding(b);
+      maybeAutoDelete(vh, source);
+    }
+    return Reply.OK;
+  }
+
+  private Binding checkBinding(VirtualHost vh, ExchangeName source, Resource destination, String key, Arguments args,
+      long connection) {
+    if (source.isDefault() || (destination instanceof ExchangeName x && x.isDefault())) {
+      throw defaultExchangeRefused();
+    }
+    exchangeOrDie(vh, source);
+    if (destination instanceof QueueName q) {
+      checkExclusiveAccess(queueOrDie(vh, q), connection);
+    } else {
+      exchangeOrDie(vh, (ExchangeName) destination);
+    }
+    return new Binding(source, destination, key, args);
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  private QueueState queueOrDie(VirtualHost vh, QueueName name) {
+    QueueState q = vh.queues.get(name.name());
+    if (q == null) {
+      throw AmqpFailure.notFound(name);
+    }
+    return q;
+  }
+
+  private static AmqpFailure locked(QueueName name) {
+    return new AmqpFailure(ErrorCode.RESOURCE_LOCKED, "cannot obtain exclusive access to locked " + name
+        + ". It could be originally declared on another connection or the exclusive property value does not"
+        + " match that of the original declaration.");
+  }
+
+  /** An exclusive queue may be used only by the connection that declared it. */
+  private static void checkExclusiveAccess(QueueState q, long connection) {
+    if (q.exclusive() && q.owner() != connection) {
+      throw locked(q.name());
+    }
+  }
+
+  private Reply declareQueue(DeclareQueue c) {
+    VirtualHost vh = vhostOf(c.name().vhost());
+    QueueState existing = vh.queues.get(c.name().name());
+    if (existing != null) {
+      checkExclusiveAccess(existing, c.connection());
+      if (!c.passive()) {
+        if (c.exclusive() != existing.exclusive()) {
+          throw locked(c.name());
+        }
+        assertField(c.name(), "durable", c.durable(), existing.durable());
+        assertField(c.name(), "auto_delete", c.autoDelete(), existing.autoDelete());
+        assertArgs(c.name(), EQUIVALENT_QUEUE_ARGS, c.arguments(), existing.arguments());
+      }
+      return new Reply.QueueDeclared(c.name().name(), existing.readyCount(), existing.consumerCount());
+    }
+    if (c.passive()) {
+      throw AmqpFailure.notFound(c.name());
+    }
+    if (!c.serverNamed() && c.name().name().startsWith("amq.")) {
+      throw AmqpFailure.accessRefused("queue name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
+    }
+    long owner = c.exclusive() ? c.connection() : 0;
+    vh.queues.put(c.name().name(), new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner));
+    if (owner != 0) {
+      connections.computeIfAbsent(owner, id -> new ConnectionState(vh.name())).exclusiveQueues.add(c.name());
+    }
+    return new Reply.QueueDeclared(c.name().name(), 0, 0);
+  }
+
+  private Reply deleteQueue(DeleteQueue c) {
+    VirtualHost vh = vhostOf(c.name().vhost());
+    QueueState q = vh.queues.get(c.name().name());
+    if (q == null) {
+      return new Reply.MessageCount(0); // idempotent, as in RabbitMQ
+    }
+    checkExclusiveAccess(q, c.connection());
+    if (c.ifUnused() && q.consumerCount() > 0) {
+      throw AmqpFailure.precondition(c.name() + " in use");
+    }
+    if (c.ifEmpty() && q.readyCount() > 0) {
+      throw AmqpFailure.precondition(c.name() + " not empty");
+    }
+    int count = q.readyCount();
+    removeQueue(vh, q);
+    return new Reply.MessageCount(count);
+  }
+
+  /**
+   * Deletes a queue: its consumers are cancelled (with a notification to their channels), what
+   * channels held from it is forgotten, its bindings go (auto-delete exchanges may follow).
+   */
+  private void removeQueue(VirtualHost vh, QueueState q) {
+    vh.queues.remove(q.name().name());
+    for (ConsumerState c : q.consumers()) {
+      q.removeConsumer(c);
+      c.channel.consumers.remove(c.tag);
+      out().add(new Effect.ConsumerCancelled(c.channel.ref, c.tag, q.name()));
+    }
+    List<ChannelState> released = q.releaseAllHeld();
+    for (ChannelState ch : channels.values()) {
+      ch.queues.remove(q);
+    }
+    if (q.exclusive()) {
+      ConnectionState owner = connections.get(q.owner());
+      if (owner != null) {
+        owner.exclusiveQueues.remove(q.name());
+      }
+    }
+    removeBindingsTo(vh, q.name());
+    for (ChannelState ch : released) {
+      if (ch.prefetch > 0) {
+        checkoutAll(ch);
+      }
+    }
+  }
+
+  private Reply purgeQueue(PurgeQueue c) {
+    VirtualHost vh = vhostOf(c.name().vhost());
+    QueueState q = queueOrDie(vh, c.name());
+    checkExclusiveAccess(q, c.connection());
+    return new Reply.MessageCount(q.purge());
+  }
+
+  // ---------------------------------------------------------------- publish and routing
+
+  private Reply publish(Publish c) {
+    VirtualHost vh = vhostOf(c.vhost());
+    Message m = c.message();
+    Exchange x = vh.exchanges.get(m.exchange());
+    if (x == null) {
+      throw AmqpFailure.notFound(new ExchangeName(c.vhost(), m.exchange()));
+    }
+    if (x.internal()) {
+      throw AmqpFailure.accessRefused("cannot publish to internal " + x.name());
+    }
+    List<QueueState> targets = router.route(vh, x, m);
+    if (targets.isEmpty()) {
+      return Reply.UNROUTED;
+    }
+    long id = nextMessageId++;
+    List<Effect> out = out();
+    for (QueueState q : targets) {
+      q.enqueue(id, m);
+      q.checkout(out);
+    }
+    return Reply.ROUTED;
+  }
+
+  /**
+   * Finds the queues a message goes to, following exchange-to-exchange bindings and alternate
+   * exchanges. Each routing pass has an epoch; marking exchanges and queues with it dedupes
+   * queues reached twice and stops binding cycles, without allocating per message.
+   */
+  private static final class Router implements Consumer<Binding> {
+    private final List<QueueState> targets = new ArrayList<>();
+    private long epoch;
+    private VirtualHost vh;
+    private Message message;
+    private int matches;
+
+    List<QueueState> route(VirtualHost vh, Exchange x, Message m) {
+      targets.clear();
+      epoch++;
+      if (x.name().isDefault()) {
+        QueueState q = vh.queues.get(m.routingKey());
+        if (q != null) {
+          targets.add(q);
+        }
+        return targets;
+      }
+      this.vh = vh;
+      this.message = m;
+      try {
+        routeVia(x);
+      } finally {
+        this.vh = null;
+        this.message = null;
+      }
+      return targets;
+    }
+
+    private void routeVia(Exchange x) {
+      if (x.visitedEpoch == epoch) {
+        return;
+      }
+      x.visitedEpoch = epoch;
+      int before = matches;
+      x.match(message, this);
+      if (matches == before) {
+        String ae = x.alternateExchange();
+        Exchange alt = ae == null ? null : vh.exchanges.get(ae);
+        if (alt != null) {
+          routeVia(alt);
+        }
+      }
+    }
+
+    @Override
+    public void accept(Binding b) {
+      matches++;
+      if (b.destination() instanceof QueueName qn) {
+        QueueState q = vh.queues.get(qn.name());
+        if (q != null && q.routedEpoch != epoch) {
+          q.routedEpoch = epoch;
+          targets.add(q);
+        }
+      } else {
+        Exchange dest = vh.exchanges.get(b.destination().name());
+        if (dest != null) {
+          routeVia(dest);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- consumers
+
+  private Reply consume(Consume c) {
+    VirtualHost vh = vhostOf(c.queue().vhost());
+    QueueState q = queueOrDie(vh, c.queue());
+    checkExclusiveAccess(q, c.channel().connection());
+    ChannelState ch = channels.get(c.channel());
+    if (ch != null && ch.consumers.containsKey(c.consumerTag())) {
+      throw new AmqpFailure(ErrorCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + c.consumerTag() + "'");
+    }
+    if ((c.exclusive() && q.consumerCount() > 0) || q.hasExclusiveConsumer()) {
+      throw AmqpFailure.accessRefused(q.name() + " in exclusive use");
+    }
+    ch = channel(c.channel());
+    ConsumerState consumer = new ConsumerState(ch, c.consumerTag(), q, c.noAck(), c.exclusive(), c.prefetch(),
+        c.credit(), c.arguments());
+    ch.consumers.put(c.consumerTag(), consumer);
+    ch.queues.add(q);
+    q.addConsumer(consumer);
+    q.checkout(out());
+    return new Reply.ConsumeOk(c.consumerTag());
+  }
+
+  private Reply cancel(Cancel c) {
+    ChannelState ch = channels.get(c.channel());
+    ConsumerState consumer = ch == null ? null : ch.consumers.remove(c.consumerTag());
+    if (consumer == null) {
+      return Reply.OK; // unknown tags are ignored, as in RabbitMQ
+    }
+    QueueState q = consumer.queue;
+    q.removeConsumer(consumer);
+    VirtualHost vh = vhosts.get(q.name().vhost());
+    if (q.shouldAutoDelete() && vh != null && vh.queues.get(q.name().name()) == q) {
+      removeQueue(vh, q);
+    } else {
+      q.checkout(out()); // a queue can hold ready messages another consumer could now take
+    }
+    return Reply.OK;
+  }
+
+  private Reply credit(Credit c) {
+    ChannelState ch = channels.get(c.channel());
+    ConsumerState consumer = ch == null ? null : ch.consumers.get(c.consumerTag());
+    if (consumer != null) {
+      consumer.credit += c.credit();
+      consumer.queue.checkout(out());
+    }
+    return Reply.OK;
+  }
+
+  private Reply get(Get c) {
+    VirtualHost vh = vhostOf(c.queue().vhost());
+    QueueState q = queueOrDie(vh, c.queue());
+    checkExclusiveAccess(q, c.channel().connection());
+    ChannelState ch = channel(c.channel());
+    QueueState.Entry e = q.get(ch, c.noAck());
+    if (e == null) {
+      return Reply.GET_EMPTY;
+    }
+    if (!c.noAck()) {
+      ch.queues.add(q);
+    }
+    return new Reply.GetOk(q.name(), e.id, e.redelivered, e.message, q.readyCount());
+  }
+
+  private Reply settle(Settle c) {
+    ChannelState ch = channels.get(c.channel());
+    VirtualHost vh = vhosts.get(c.queue().vhost());
+    QueueState q = vh == null ? null : vh.queues.get(c.queue().name());
+    if (ch == null || q == null) {
+      return Reply.OK; // the queue was deleted: nothing left to settle
+    }
+    int released = q.settle(ch, c.outcome(), c.messageIds());
+    List<Effect> out = out();
+    q.checkout(out);
+    if (released > 0 && ch.prefetch > 0) {
+      // The channel-wide limit freed capacity that consumers on other queues may use.
+      for (QueueState other : ch.queues) {
+        if (other != q) {
+          other.checkout(out);
+        }
+      }
+    }
+    return Reply.OK;
+  }
+
+  // ---------------------------------------------------------------- equivalence
+
+  private List<Effect> out() {
+    if (effects == null) {
+      effects = new ArrayList<>(4);
+    }
+    return effects;
+  }
+
+  private static void assertField(Resource r, String field, Object received, Object current) {
+    if (!received.equals(current)) {
+      throw AmqpFailure.precondition("inequivalent arg '" + field + "' for " + r + ": received '" + received
+          + "' but current is '" + current + "'");
+    }
+  }
+
+  private static void assertArgs(Resource r, List<String> keys, Arguments received, Arguments current) {
+    for (String key : keys) {
+      Object got = received.get(key);
+      Object now = current.get(key);
+      boolean same = received.containsKey(key) == current.containsKey(key)
+          && Arguments.looselyEqual(got, now);
+      if (!same) {
+        throw AmqpFailure.precondition("inequivalent arg '" + key + "' for " + r + ": received "
+            + describeArg(received, key) + " but current is " + describeArg(current, key));
+      }
+    }
+  }
+
+  private static String describeArg(Arguments args, String key) {
+    if (!args.containsKey(key)) {
+      return "none";
+    }
+    Object v = args.get(key);
+    Object shown = v instanceof Arguments.Bytes ? args.getString(key) : v;
+    return "the value '" + shown + "' of type '" + Arguments.typeName(v) + "'";
+  }
+}

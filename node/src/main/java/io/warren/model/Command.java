@@ -1,0 +1,112 @@
+package io.warren.model;
+
+import java.util.Objects;
+
+/**
+ * Everything that changes the broker, as small immutable values. The front end builds them (with
+ * any server-generated names already filled in: {@code amq.gen-...} queues, {@code amq.ctag-...}
+ * consumer tags) and submits them to the command log; {@link Broker#apply} applies them in log
+ * order. Delivery tags never appear here: they are channel-local and belong to the front end,
+ * which settles by queue and message id.
+ */
+public sealed interface Command {
+
+  // ---- connections and channels ----
+
+  /** A client logged in and opened a virtual host. Refused with 530 when the vhost is unknown. */
+  record OpenConnection(long connection, String vhost, String user) implements Command {}
+
+  /** A connection is gone: close its channels, then delete its exclusive queues. */
+  record CloseConnection(long connection) implements Command {}
+
+  record OpenChannel(ChannelRef channel) implements Command {}
+
+  /** A channel is gone: its consumers are cancelled and everything it held returns to its queues. */
+  record CloseChannel(ChannelRef channel) implements Command {}
+
+  /** basic.qos with global=true: a limit on unacknowledged deliveries shared by the channel's consumers (0 = none). */
+  record SetChannelPrefetch(ChannelRef channel, int prefetch) implements Command {}
+
+  /** channel.flow: while inactive, nothing is delivered to the channel's consumers. */
+  record SetFlow(ChannelRef channel, boolean active) implements Command {}
+
+  /**
+   * Changes nothing; its reply tells the submitter that everything it submitted before has been
+   * applied (tx.commit-ok, ordering a direct reply-to confirm among the channel's publishes).
+   */
+  record Sync(ChannelRef channel) implements Command {}
+
+  // ---- topology ----
+
+  record AddVhost(String vhost) implements Command {}
+
+  record DeclareExchange(
+      ExchangeName name, String type, boolean passive, boolean durable, boolean autoDelete, boolean internal,
+      Arguments arguments) implements Command {}
+
+  record DeleteExchange(ExchangeName name, boolean ifUnused) implements Command {}
+
+  /**
+   * queue.declare. {@code serverNamed} marks a name the front end generated ({@code amq.gen-...}),
+   * which may use the reserved prefix. {@code connection} is the declaring connection, the owner
+   * when exclusive.
+   */
+  record DeclareQueue(
+      QueueName name, boolean passive, boolean durable, boolean exclusive, boolean autoDelete, Arguments arguments,
+      long connection, boolean serverNamed) implements Command {}
+
+  record DeleteQueue(QueueName name, boolean ifUnused, boolean ifEmpty, long connection) implements Command {}
+
+  record PurgeQueue(QueueName name, long connection) implements Command {}
+
+  /** queue.bind (destination a queue) or exchange.bind (destination an exchange). */
+  record Bind(ExchangeName source, Resource destination, String routingKey, Arguments arguments, long connection)
+      implements Command {}
+
+  record Unbind(ExchangeName source, Resource destination, String routingKey, Arguments arguments, long connection)
+      implements Command {}
+
+  // ---- messages ----
+
+  /**
+   * basic.publish to {@code message.exchange()} in {@code vhost}: routed, then enqueued in every
+   * target queue. The reply says whether any queue took it (for mandatory and confirms).
+   */
+  record Publish(String vhost, Message message) implements Command {}
+
+  /**
+   * basic.consume. {@code prefetch} is the per-consumer limit on unacknowledged deliveries (0 =
+   * none); {@code credit} is the initial transmission credit the front end grants (how many
+   * deliveries it accepts before it grants more with {@link Credit}), which is how a slow socket
+   * pushes back on the queue, for no-ack consumers too.
+   */
+  record Consume(
+      ChannelRef channel, QueueName queue, String consumerTag, boolean noAck, boolean exclusive, int prefetch,
+      int credit, Arguments arguments) implements Command {}
+
+  record Cancel(ChannelRef channel, String consumerTag) implements Command {}
+
+  /** More transmission credit for a consumer: the front end wrote earlier deliveries out. */
+  record Credit(ChannelRef channel, String consumerTag, int credit) implements Command {}
+
+  record Get(ChannelRef channel, QueueName queue, boolean noAck) implements Command {}
+
+  /**
+   * Settles messages the channel holds from one queue: ack, requeue (back to their original
+   * position near the head, redelivered) or discard. Ids the channel does not hold are ignored.
+   *
+   * @param messageIds not modified by the model; the caller must not modify it after submitting
+   */
+  record Settle(ChannelRef channel, QueueName queue, Outcome outcome, long[] messageIds) implements Command {
+    public Settle {
+      Objects.requireNonNull(outcome);
+      Objects.requireNonNull(messageIds);
+    }
+  }
+
+  enum Outcome {
+    ACK,
+    REQUEUE,
+    DISCARD
+  }
+}

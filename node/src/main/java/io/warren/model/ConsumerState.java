@@ -1,0 +1,65 @@
+package io.warren.model;
+
+/** A consumer registered on a queue. Mutated only by the model. */
+public final class ConsumerState {
+  final ChannelState channel;
+  final String tag;
+  final QueueState queue;
+  final boolean noAck;
+  final boolean exclusive;
+  final int prefetch;
+  final Arguments arguments;
+  /** Deliveries the front end will still accept before it grants more. */
+  int credit;
+  /** Deliveries to this consumer not yet settled (ack mode only). */
+  int unacked;
+  boolean cancelled;
+
+  ConsumerState(ChannelState channel, String tag, QueueState queue, boolean noAck, boolean exclusive, int prefetch,
+      int credit, Arguments arguments) {
+    this.channel = channel;
+    this.tag = tag;
+    this.queue = queue;
+    this.noAck = noAck;
+    this.exclusive = exclusive;
+    this.prefetch = prefetch;
+    this.credit = credit;
+    this.arguments = arguments;
+  }
+
+  /** Whether one more message may go to this consumer now. */
+  boolean canTake() {
+    if (credit <= 0 || !channel.flowActive) {
+      return false;
+    }
+    if (noAck) {
+      return true;
+    }
+    return (prefetch == 0 || unacked < prefetch)
+        && (channel.prefetch == 0 || channel.unacked < channel.prefetch);
+  }
+
+  public String tag() {
+    return tag;
+  }
+
+  public ChannelRef channel() {
+    return channel.ref;
+  }
+
+  public boolean noAck() {
+    return noAck;
+  }
+
+  public int prefetch() {
+    return prefetch;
+  }
+
+  public int unacked() {
+    return unacked;
+  }
+
+  public int credit() {
+    return credit;
+  }
+}

@@ -1,0 +1,35 @@
+package io.warren.model;
+
+/**
+ * Work apply hands back as data, for the node that hosts the affected connection to carry out
+ * after the command is applied (in the cluster: committed and applied). Effects are produced in
+ * a deterministic order and must be carried out in that order per connection, after the reply
+ * to the command that produced them.
+ */
+public sealed interface Effect {
+
+  /** The connection that must carry the effect out. */
+  long connection();
+
+  /**
+   * Send {@code message} (id {@code messageId} of {@code queue}) to a consumer. For an ack-mode
+   * consumer the channel now holds it until it settles by (queue, id); for a no-ack consumer it
+   * has already left the queue. Uses one unit of the consumer's transmission credit.
+   */
+  record Deliver(
+      ChannelRef channel, String consumerTag, QueueName queue, long messageId, boolean redelivered, boolean noAck,
+      Message message) implements Effect {
+    @Override
+    public long connection() {
+      return channel.connection();
+    }
+  }
+
+  /** The server cancelled a consumer (its queue was deleted): tell the client with basic.cancel. */
+  record ConsumerCancelled(ChannelRef channel, String consumerTag, QueueName queue) implements Effect {
+    @Override
+    public long connection() {
+      return channel.connection();
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.warren.model;
+
+import java.util.Objects;
+
+/**
+ * A published message as the broker keeps it: where it was published to, the raw content-header
+ * property bytes (flags and list exactly as published, so delivery is byte-for-byte), the body,
+ * and the few parsed properties routing needs. Immutable; shared by every queue it is routed to.
+ *
+ * @param properties raw property bytes; never modified after construction
+ * @param headers the parsed {@code headers} property, or {@link Arguments#EMPTY}
+ */
+public record Message(
+    String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent) {
+  public Message {
+    Objects.requireNonNull(exchange);
+    Objects.requireNonNull(routingKey);
+    Objects.requireNonNull(properties);
+    Objects.requireNonNull(body);
+    Objects.requireNonNull(headers);
+  }
+
+  /** Total size for accounting: properties plus body. */
+  public long size() {
+    return (long) properties.length + body.size();
+  }
+}

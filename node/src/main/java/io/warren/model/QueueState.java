@@ -1,0 +1,260 @@
+package io.warren.model;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * One queue: ready messages in order, the messages channels hold (checked out, unacked), and the
+ * consumers in round-robin order. Mutated only by {@link Broker}; the public getters are for
+ * inspection and tests.
+ *
+ * <p>Ready messages are kept in two parts. {@code fresh} holds never-delivered messages in
+ * publish order; {@code returned} holds requeued ones ordered by id. Every message ever handed out
+ * left from the head of the ready order, so a returned id is always below every fresh id: ready
+ * order is simply "returned, then fresh", which puts a requeued message back at its original
+ * position near the head.
+ */
+public final class QueueState {
+
+  /** A message in this queue: ready, or held by a channel. */
+  static final class Entry {
+    final long id;
+    final Message message;
+    boolean redelivered;
+    /** The channel holding it (unacked), or null while ready. */
+    ChannelState holder;
+    /** The consumer it was delivered to, or null for basic.get. */
+    ConsumerState consumer;
+
+    Entry(long id, Message message) {
+      this.id = id;
+      this.message = message;
+    }
+  }
+
+  private static final Comparator<Entry> BY_ID = Comparator.comparingLong(e -> e.id);
+
+  private final QueueName name;
+  private final boolean durable;
+  private final boolean autoDelete;
+  private final Arguments arguments;
+  /** Owning connection of an exclusive queue, or 0. */
+  private final long owner;
+
+  private final ArrayDeque<Entry> fresh = new ArrayDeque<>();
+  private final PriorityQueue<Entry> returned = new PriorityQueue<>(BY_ID);
+  private final Map<Long, Entry> checkedOut = new HashMap<>();
+  /** Consumers in delivery order: the head gets the next message, then goes to the back. */
+  private final ArrayDeque<ConsumerState> rotation = new ArrayDeque<>();
+  private boolean hadConsumer;
+  /** Routing pass that last picked this queue; dedupes a message reached by several bindings. */
+  long routedEpoch;
+
+  QueueState(QueueName name, boolean durable, boolean autoDelete, Arguments arguments, long owner) {
+    this.name = name;
+    this.durable = durable;
+    this.autoDelete = autoDelete;
+    this.arguments = arguments;
+    this.owner = owner;
+  }
+
+  public QueueName name() {
+    return name;
+  }
+
+  public boolean durable() {
+    return durable;
+  }
+
+  public boolean autoDelete() {
+    return autoDelete;
+  }
+
+  public boolean exclusive() {
+    return owner != 0;
+  }
+
+  public long owner() {
+    return owner;
+  }
+
+  public Arguments arguments() {
+    return arguments;
+  }
+
+  public int readyCount() {
+    return fresh.size() + returned.size();
+  }
+
+  public int unackedCount() {
+    return checkedOut.size();
+  }
+
+  public int consumerCount() {
+    return rotation.size();
+  }
+
+  /** Ids of the ready messages in delivery order. */
+  public List<Long> readyIds() {
+    List<Long> ids = new ArrayList<>(readyCount());
+    returned.stream().sorted(BY_ID).forEach(e -> ids.add(e.id));
+    fresh.forEach(e -> ids.add(e.id));
+    return ids;
+  }
+
+  /** The consumers in their current round-robin order. */
+  public List<ConsumerState> consumers() {
+    return List.copyOf(rotation);
+  }
+
+  boolean hasExclusiveConsumer() {
+    for (ConsumerState c : rotation) {
+      if (c.exclusive) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the last consumer just went away from an auto-delete queue. */
+  boolean shouldAutoDelete() {
+    return autoDelete && hadConsumer && rotation.isEmpty();
+  }
+
+  void enqueue(long id, Message message) {
+    fresh.addLast(new Entry(id, message));
+  }
+
+  void addConsumer(ConsumerState c) {
+    rotation.addLast(c);
+    hadConsumer = true;
+  }
+
+  void removeConsumer(ConsumerState c) {
+    rotation.remove(c);
+    c.cancelled = true;
+  }
+
+  private Entry pollReady() {
+    Entry e = returned.poll();
+    return e != null ? e : fresh.pollFirst();
+  }
+
+  /**
+   * The shared checkout step every command that can free capacity ends in: hands ready messages,
+   * head first, to consumers that can take one, round-robin, and appends a Deliver per message.
+   */
+  void checkout(List<Effect> out) {
+    int misses = 0;
+    while (misses < rotation.size() && readyCount() > 0) {
+      ConsumerState c = rotation.pollFirst();
+      rotation.addLast(c);
+      if (c.canTake()) {
+        deliver(c, pollReady(), out);
+        misses = 0;
+      } else {
+        misses++;
+      }
+    }
+  }
+
+  private void deliver(ConsumerState c, Entry e, List<Effect> out) {
+    c.credit--;
+    if (!c.noAck) {
+      hold(e, c.channel, c);
+      c.unacked++;
+      c.channel.unacked++;
+    }
+    out.add(new Effect.Deliver(c.channel.ref, c.tag, name, e.id, e.redelivered, c.noAck, e.message));
+  }
+
+  private void hold(Entry e, ChannelState channel, ConsumerState consumer) {
+    e.holder = channel;
+    e.consumer = consumer;
+    checkedOut.put(e.id, e);
+  }
+
+  /** basic.get: the head message, held by the channel unless no-ack; null when empty. */
+  Entry get(ChannelState channel, boolean noAck) {
+    Entry e = pollReady();
+    if (e != null && !noAck) {
+      hold(e, channel, null);
+    }
+    return e;
+  }
+
+  /**
+   * Settles messages held by {@code channel}. Returns how many consumer deliveries were released
+   * (capacity freed for prefetch limits).
+   */
+  int settle(ChannelState channel, Command.Outcome outcome, long[] ids) {
+    int released = 0;
+    for (long id : ids) {
+      Entry e = checkedOut.get(id);
+      if (e == null || e.holder != channel) {
+        continue;
+      }
+      checkedOut.remove(id);
+      released += release(e);
+      if (outcome == Command.Outcome.REQUEUE) {
+        returned.add(e);
+      }
+    }
+    return released;
+  }
+
+  /** Everything {@code channel} holds goes back to the queue, marked redelivered. */
+  void returnAll(ChannelState channel) {
+    for (Iterator<Entry> it = checkedOut.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (e.holder == channel) {
+        it.remove();
+        release(e);
+        returned.add(e);
+      }
+    }
+  }
+
+  private static int release(Entry e) {
+    int released = 0;
+    if (e.consumer != null) {
+      e.consumer.unacked--;
+      e.holder.unacked--;
+      released = 1;
+    }
+    e.holder = null;
+    e.consumer = null;
+    e.redelivered = true;
+    return released;
+  }
+
+  /** Drops the ready messages; returns how many there were. */
+  int purge() {
+    int n = readyCount();
+    fresh.clear();
+    returned.clear();
+    return n;
+  }
+
+  /**
+   * The queue is being deleted: releases what channels hold (so their prefetch counts stay right)
+   * and returns the channels whose limits changed.
+   */
+  List<ChannelState> releaseAllHeld() {
+    List<ChannelState> touched = new ArrayList<>();
+    for (Entry e : checkedOut.values()) {
+      if (e.consumer != null && !touched.contains(e.holder)) {
+        touched.add(e.holder);
+      }
+      release(e);
+    }
+    checkedOut.clear();
+    return touched;
+  }
+}

@@ -1,0 +1,32 @@
+package io.warren.node.broker;
+
+import io.warren.model.Command;
+import io.warren.model.Result;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The ordered log every broker command goes through. Implementations apply commands to the
+ * broker model in log order on every replica; each replica hands replies and effects to the
+ * sessions it hosts. Today: {@link LocalCommandLog}, one in-memory model on one thread. Next: Raft
+ * groups whose state machine calls the same {@link io.warren.model.Broker#apply}.
+ *
+ * <p>Ordering contract: commands a session submits are applied in submission order; a session
+ * gets each batch's replies and effects in log order, on its own thread, after they were applied
+ * (later: committed and applied). A session is forgotten once its {@link
+ * Command.CloseConnection} has been applied.
+ */
+public interface CommandLog extends AutoCloseable {
+
+  /** Makes a session known, so effects addressed to its connection reach it. */
+  void register(ClientSession session);
+
+  /** Submits commands from a session, in order. Never blocks. */
+  void submit(ClientSession session, List<Submission> submissions);
+
+  /** Submits one command from outside any session (management, tests). */
+  CompletableFuture<Result> submit(Command command);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,2 @@
+/** Content header properties of the basic class. */
+package io.warren.protocol.content;

@@ -1,0 +1,4 @@
+package io.warren.protocol.method;
+
+/** {@code channel.open-ok} (20, 11); wire format in {@link MethodTable}. */
+public record ChannelOpenOk() implements AmqpMethod {}

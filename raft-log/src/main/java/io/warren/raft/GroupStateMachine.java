@@ -1,0 +1,53 @@
+package io.warren.raft;
+
+import io.warren.storage.Store;
+import io.warren.storage.StoreBatch;
+import java.util.Set;
+
+/**
+ * The replicated state of one Raft group, written by the user of this module (the broker).
+ *
+ * <p>Threading: all calls for one group come from one thread at a time (Ratis's apply thread for
+ * that group, or its startup / snapshot-install thread), never concurrently. Different groups run
+ * in parallel. Other threads may read the {@link Store} at any time.
+ *
+ * <p>Determinism: {@link #apply} must compute the same changes and reply on every replica from the
+ * same prior state and command: no clocks, randomness, or reads of anything but the store and
+ * in-memory state built from it.
+ */
+public interface GroupStateMachine {
+  /**
+   * The column families this machine writes. Called once, before {@link #restore}. The family
+   * {@value RaftNode#BOOKKEEPING_FAMILY} is reserved for this layer.
+   */
+  Set<String> families();
+
+  /**
+   * Rebuilds in-memory state from {@code store}. Called at startup before any {@link #apply}, and
+   * again after a snapshot from the leader replaced the store's contents (the same {@code store}
+   * object then shows the new contents: keep the reference). Must not write to the store.
+   */
+  void restore(Store store);
+
+  /**
+   * Applies one committed command, on every replica, in log order, exactly once per log index (the
+   * layer skips entries already in the store after a restart).
+   *
+   * <p>Write every durable change into {@code batch}; the layer adds the applied index to the same
+   * batch and commits it after this returns, so state and index never disagree after a crash.
+   * Reads of the store during apply see the state after the previous entry (not this batch).
+   *
+   * <p>To refuse a command (deterministically, on every replica), throw {@link
+   * CommandRejectedException}: the batch is dropped and the submitter gets a {@link
+   * ReplicationException.Kind#REJECTED} failure. Any other exception is a bug: the group stops on
+   * this node (fail-stop, so replicas never diverge) and must be repaired by an operator.
+   *
+   * @param index the Raft log index of the entry (increasing, with gaps)
+   * @param command the bytes given to {@link RaftNode#submit}
+   * @return the reply handed to the submitter (may be empty, never null)
+   */
+  byte[] apply(long index, byte[] command, StoreBatch batch);
+
+  /** Called when the group stops on this node; release in-memory resources. */
+  default void close() {}
+}

@@ -1,0 +1,250 @@
+package io.warren.raft;
+
+import io.warren.storage.StoreBatch;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine of one group on this node: runs the {@link GroupStateMachine}, keeps its
+ * RocksDB store and the applied index in step, and makes snapshots out of RocksDB checkpoints
+ * (design (B) of the Ratis guide).
+ *
+ * <p>Invariants:
+ *
+ * <ul>
+ *   <li>Each command's changes and its (term, index) are committed in one RocksDB batch, so after a
+ *       crash the store's applied index P says exactly what it contains.
+ *   <li>Ratis replays from the latest snapshot S &lt;= P after a restart; entries &lt;= P are skipped
+ *       (never applied twice).
+ *   <li>A snapshot at index i is a checkpoint of a store whose applied index is &gt;= i, so Ratis
+ *       never purges log entries the store lacks.
+ *   <li>Each submitting session's entries are applied once each, in its seq order ({@link
+ *       Sessions}); out-of-order or repeated entries are answered without being applied.
+ *   <li>Applies complete synchronously, hence in log order.
+ * </ul>
+ *
+ * <p>Threading: Ratis calls apply, takeSnapshot and reinitialize on the group's updater thread, and
+ * pause from the snapshot-install thread; {@link #lock} orders them.
+ */
+final class ReplicatedStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStateMachine.class);
+
+  /** What the node wants to hear about this group. */
+  interface Events {
+    /** Everything up to {@code index} is applied on this replica. Called on the apply thread. */
+    void applied(long index);
+
+    /** Leader changed (empty: no leader). Must not block: called under Ratis locks. */
+    void leaderChanged(Optional<String> leader);
+  }
+
+  private final String groupName;
+  private final GroupStateMachine machine;
+  private final GroupDatabase database;
+  private final Events events;
+  private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
+  private final Sessions sessions = new Sessions();
+  private final Object lock = new Object();
+  /** Applied position recorded in the store; guarded by {@link #lock}. */
+  private LogPosition persisted = LogPosition.NONE;
+
+  ReplicatedStateMachine(
+      String groupName, GroupStateMachine machine, GroupDatabase database, Events events) {
+    this.groupName = groupName;
+    this.machine = machine;
+    this.database = database;
+    this.events = events;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage)
+      throws IOException {
+    getLifeCycle()
+        .startAndTransition(
+            () -> {
+              super.initialize(server, groupId, storage);
+              synchronized (lock) {
+                snapshots.init(storage);
+                SnapshotInfo latest = snapshots.getLatestSnapshot();
+                persisted =
+                    database.open(
+                        snapshots.latestDirectory(), latest == null ? -1 : latest.getIndex());
+                sessions.load(database.store());
+                machine.restore(database.store());
+                if (latest != null) {
+                  // Ratis replays from the snapshot index, so that is where "applied" starts.
+                  setLastAppliedTermIndex(latest.getTermIndex());
+                }
+                LOG.info(
+                    "Group {} starts with store at {} and snapshot {}", groupName, persisted, latest);
+              }
+              events.applied(persisted.index());
+            });
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    byte[] reply;
+    synchronized (lock) {
+      if (index <= persisted.index()) {
+        reply = Envelope.replayed();
+      } else {
+        byte[] framed = trx.getStateMachineLogEntry().getLogData().toByteArray();
+        reply = applyFramed(new LogPosition(entry.getTerm(), index), framed);
+      }
+      updateLastAppliedTermIndex(entry.getTerm(), index);
+    }
+    events.applied(index);
+    return CompletableFuture.completedFuture(
+        Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+  }
+
+  private byte[] applyFramed(LogPosition position, byte[] framed) {
+    try (StoreBatch batch = database.store().newBatch()) {
+      Envelope.Entry entry = Envelope.parseEntry(framed);
+      long expected = sessions.expected(entry.origin());
+      byte[] reply;
+      if (entry.seq() < expected) {
+        reply = Envelope.duplicate();
+      } else if (entry.seq() > expected) {
+        reply = Envelope.outOfOrder(expected);
+      } else {
+        reply =
+            switch (entry.kind()) {
+              case Envelope.COMMAND -> applyCommand(position.index(), entry.payload(), batch);
+              case Envelope.BARRIER -> Envelope.ok(new byte[0]);
+              default -> throw new IllegalStateException(
+                  "group " + groupName + ": unknown entry kind " + entry.kind() + " at " + position);
+            };
+        sessions.advance(entry.origin(), entry.seq(), position.index(), batch);
+      }
+      sessions.prune(position.index(), batch);
+      GroupDatabase.recordApplied(batch, position);
+      database.store().write(batch);
+      persisted = position;
+      return reply;
+    } catch (RuntimeException e) {
+      // Not a rejection: a bug or a storage failure. Stopping the group here (Ratis closes it on
+      // a throw) is the only way to keep replicas from diverging.
+      LOG.error("Group {}: apply of entry {} failed; stopping the group", groupName, position, e);
+      throw e;
+    }
+  }
+
+  private byte[] applyCommand(long index, byte[] command, StoreBatch batch) {
+    try {
+      byte[] reply = machine.apply(index, command, batch);
+      return Envelope.ok(reply == null ? new byte[0] : reply);
+    } catch (CommandRejectedException e) {
+      batch.clear();
+      return Envelope.rejected(e.getMessage());
+    }
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    synchronized (lock) {
+      TermIndex last = getLastAppliedTermIndex();
+      if (last == null || last.getIndex() < 0) {
+        return RaftLog.INVALID_LOG_INDEX;
+      }
+      SnapshotInfo latest = snapshots.getLatestSnapshot();
+      if (latest != null && latest.getIndex() >= last.getIndex()) {
+        return latest.getIndex();
+      }
+      if (persisted.index() < last.getIndex()) {
+        // Only configuration entries since the last command: record them, so the checkpoint's
+        // applied index is not behind the snapshot's.
+        LogPosition position = new LogPosition(last.getTerm(), last.getIndex());
+        try (StoreBatch batch = database.store().newBatch()) {
+          GroupDatabase.recordApplied(batch, position);
+          database.store().write(batch);
+        }
+        persisted = position;
+      }
+      snapshots.create(last, target -> database.store().checkpoint(target));
+      LOG.info("Group {}: snapshot at {} (store at {})", groupName, last, persisted);
+      return last.getIndex();
+    }
+  }
+
+  @Override
+  public void pause() {
+    synchronized (lock) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    long applied;
+    synchronized (lock) {
+      snapshots.reload();
+      SnapshotInfo latest = snapshots.getLatestSnapshot();
+      if (latest == null) {
+        throw new IOException("group " + groupName + ": no snapshot found after install");
+      }
+      if (latest.getIndex() > persisted.index()) {
+        persisted = database.restore(snapshots.latestDirectory().orElseThrow());
+        sessions.load(database.store());
+        machine.restore(database.store());
+      }
+      setLastAppliedTermIndex(latest.getTermIndex());
+      if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+      }
+      applied = persisted.index();
+      LOG.info("Group {}: installed snapshot {}, store at {}", groupName, latest, persisted);
+    }
+    events.applied(applied);
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId memberId, RaftPeerId newLeaderId) {
+    events.leaderChanged(Optional.ofNullable(newLeaderId).map(RaftPeerId::toString));
+  }
+
+  @Override
+  public void notifyServerShutdown(RoleInfoProto roleInfo, boolean allServer) {
+    LOG.warn("Group {}: Raft server shutting down (all groups: {})", groupName, allServer);
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      try {
+        machine.close();
+      } finally {
+        database.close();
+      }
+    }
+  }
+}
