@@ -21,6 +21,7 @@ import io.warren.model.Command.SetFlow;
 import io.warren.model.Command.Settle;
 import io.warren.model.Command.Unbind;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -139,6 +140,21 @@ public final class Broker {
   }
 
   // ---------------------------------------------------------------- inspection
+
+  /** Every virtual host, read-only; for inspection on the thread that applies commands. */
+  public Collection<VirtualHost> vhosts() {
+    return Collections.unmodifiableCollection(vhosts.values());
+  }
+
+  /** Connections the model knows (opened and not yet closed). */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** Channels the model knows across all connections. */
+  public int channelCount() {
+    return channels.size();
+  }
 
   public Optional<VirtualHost> vhost(String name) {
     return Optional.ofNullable(vhosts.get(name));

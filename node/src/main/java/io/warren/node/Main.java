@@ -33,21 +33,21 @@ public final class Main {
     }
 
     WarrenNode node = new WarrenNode(config);
-    try {
-      node.start();
-    } catch (Exception e) {
-      log.error("Warren node failed to start: {}", e.getMessage(), e);
-      node.close();
-      System.exit(EXIT_START_FAILED);
-      return;
-    }
-
+    // The hook goes in before start, so a SIGTERM that arrives while the node is starting still
+    // stops it cleanly (close() is safe to call on a half-started node and more than once).
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Stopping Warren node {}", config.get(WarrenConfig.NODE_ID));
       node.close();
       stopped.countDown();
     }, "warren-shutdown"));
+    try {
+      node.start();
+    } catch (Exception e) {
+      log.error("Warren node failed to start: {}", e.getMessage(), e);
+      System.exit(EXIT_START_FAILED);
+      return;
+    }
     stopped.await();
   }
 

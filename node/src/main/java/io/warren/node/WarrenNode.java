@@ -6,6 +6,10 @@ import io.warren.node.broker.CommandLog;
 import io.warren.node.broker.LocalCommandLog;
 import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.config.WarrenConfig;
+import io.warren.node.metrics.BrokerSnapshot;
+import io.warren.node.metrics.MetricsServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,22 +22,39 @@ public final class WarrenNode implements AutoCloseable {
   private CommandLog commandLog;
   private AmqpServer amqp;
   private MemoryAlarm memoryAlarm;
+  private MetricsServer metrics;
 
   public WarrenNode(WarrenConfig config) {
     this.config = config;
   }
 
-  public void start() throws InterruptedException {
-    commandLog = new LocalCommandLog(new Broker());
+  public synchronized void start() throws InterruptedException {
+    LocalCommandLog localLog = new LocalCommandLog(new Broker());
+    commandLog = localLog;
     memoryAlarm = MemoryAlarm.forHeap(config.get(WarrenConfig.MEMORY_HIGH_WATERMARK));
     amqp = new AmqpServer(config, commandLog, memoryAlarm);
     amqp.start();
-    log.info("Warren node {} started; AMQP on {}", config.get(WarrenConfig.NODE_ID), amqp.address());
+    metrics = new MetricsServer(
+        new InetSocketAddress(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.METRICS_PORT)),
+        () -> localLog.inspect(BrokerSnapshot::of));
+    try {
+      metrics.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for metrics on port "
+          + config.get(WarrenConfig.METRICS_PORT), e);
+    }
+    log.info("Warren node {} started; AMQP on {}, metrics on {}", config.get(WarrenConfig.NODE_ID),
+        amqp.address(), metrics.address());
   }
 
   /** The address the AMQP listener is bound to (useful when the configured port is 0). */
   public InetSocketAddress amqpAddress() {
     return amqp.address();
+  }
+
+  /** The address the Prometheus listener ({@code GET /metrics}) is bound to. */
+  public InetSocketAddress metricsAddress() {
+    return metrics.address();
   }
 
   /**
@@ -45,7 +66,11 @@ public final class WarrenNode implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (metrics != null) {
+      metrics.close();
+      metrics = null;
+    }
     if (amqp != null) {
       amqp.close();
       amqp = null;

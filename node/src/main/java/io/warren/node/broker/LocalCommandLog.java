@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,16 @@ public final class LocalCommandLog implements CommandLog {
   private record ExternalWork(Command command, CompletableFuture<Result> future) {}
 
   private record Registration(ClientSession session) {}
+
+  private record Inspection<T>(Function<Broker, T> reader, CompletableFuture<T> future) {
+    void run(Broker broker) {
+      try {
+        future.complete(reader.apply(broker));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+  }
 
   private final Broker broker;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -69,6 +80,19 @@ public final class LocalCommandLog implements CommandLog {
   public CompletableFuture<Result> submit(Command command) {
     CompletableFuture<Result> future = new CompletableFuture<>();
     enqueue(new ExternalWork(command, future));
+    return future;
+  }
+
+  /**
+   * Runs {@code reader} on the broker thread, between two applied commands, and completes the
+   * future with what it returns: the only safe way for another thread to look at the model, which
+   * is mutated on the broker thread alone. {@code reader} must not change the model and should be
+   * quick (it delays the commands queued behind it); it should copy what it needs into immutable
+   * values. The future never completes once the log is closed, so callers wait with a timeout.
+   */
+  public <T> CompletableFuture<T> inspect(Function<Broker, T> reader) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    enqueue(new Inspection<>(reader, future));
     return future;
   }
 
@@ -132,6 +156,8 @@ public final class LocalCommandLog implements CommandLog {
       return 1;
     } else if (work instanceof Registration reg) {
       sessions.put(reg.session().connectionId(), reg.session());
+    } else if (work instanceof Inspection<?> inspection) {
+      inspection.run(broker);
     }
     return 0;
   }
