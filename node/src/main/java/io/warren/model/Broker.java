@@ -1,5 +1,6 @@
 package io.warren.model;
 
+import io.warren.protocol.ReplyCode;
 import io.warren.model.Command.AddVhost;
 import io.warren.model.Command.Bind;
 import io.warren.model.Command.Cancel;
@@ -181,7 +182,7 @@ public final class Broker {
 
   private Reply openConnection(OpenConnection c) {
     if (!vhosts.containsKey(c.vhost())) {
-      throw new AmqpFailure(ErrorCode.NOT_ALLOWED, "vhost " + c.vhost() + " not found");
+      throw new AmqpFailure(ReplyCode.NOT_ALLOWED, "vhost " + c.vhost() + " not found");
     }
     connections.putIfAbsent(c.connection(), new ConnectionState(c.vhost()));
     return Reply.OK;
@@ -258,7 +259,7 @@ public final class Broker {
   private VirtualHost vhostOf(String name) {
     VirtualHost vh = vhosts.get(name);
     if (vh == null) {
-      throw new AmqpFailure(ErrorCode.NOT_ALLOWED, "vhost " + name + " not found");
+      throw new AmqpFailure(ReplyCode.NOT_ALLOWED, "vhost " + name + " not found");
     }
     return vh;
   }
@@ -288,7 +289,7 @@ public final class Broker {
       return Reply.OK;
     }
     ExchangeType type = ExchangeType.fromWire(c.type()).orElseThrow(() ->
-        new AmqpFailure(ErrorCode.COMMAND_INVALID, "unknown exchange type '" + c.type() + "'"));
+        new AmqpFailure(ReplyCode.COMMAND_INVALID, "unknown exchange type '" + c.type() + "'"));
     if (existing != null) {
       Resource r = c.name();
       assertField(r, "type", c.type(), existing.type().wireName());
@@ -405,7 +406,7 @@ public final class Broker {
   }
 
   private static AmqpFailure locked(QueueName name) {
-    return new AmqpFailure(ErrorCode.RESOURCE_LOCKED, "cannot obtain exclusive access to locked " + name
+    return new AmqpFailure(ReplyCode.RESOURCE_LOCKED, "cannot obtain exclusive access to locked " + name
         + ". It could be originally declared on another connection or the exclusive property value does not"
         + " match that of the original declaration.");
   }
@@ -600,7 +601,7 @@ public final class Broker {
     checkExclusiveAccess(q, c.channel().connection());
     ChannelState ch = channels.get(c.channel());
     if (ch != null && ch.consumers.containsKey(c.consumerTag())) {
-      throw new AmqpFailure(ErrorCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + c.consumerTag() + "'");
+      throw new AmqpFailure(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + c.consumerTag() + "'");
     }
     if ((c.exclusive() && q.consumerCount() > 0) || q.hasExclusiveConsumer()) {
       throw AmqpFailure.accessRefused(q.name() + " in exclusive use");

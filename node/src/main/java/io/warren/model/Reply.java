@@ -1,5 +1,7 @@
 package io.warren.model;
 
+import io.warren.protocol.ReplyCode;
+
 /** What apply answers to the submitter of a command. */
 public sealed interface Reply {
 
@@ -8,7 +10,7 @@ public sealed interface Reply {
 
   Ok OK = new Ok();
 
-  record Failure(ErrorCode code, String text) implements Reply {}
+  record Failure(ReplyCode code, String text) implements Reply {}
 
   record QueueDeclared(String queue, int messageCount, int consumerCount) implements Reply {}
 

@@ -1,5 +1,6 @@
 package io.warren.model;
 
+import io.warren.protocol.ReplyCode;
 import static io.warren.model.ModelDriver.body;
 import static io.warren.model.ModelDriver.q;
 import static io.warren.model.ModelDriver.x;
@@ -48,7 +49,7 @@ class BrokerTest {
   @Test
   void unknownVhostIsRefusedOnOpen() {
     Reply.Failure f = d.fail(new OpenConnection(3, "nope", "guest"));
-    assertThat(f.code()).isEqualTo(ErrorCode.NOT_ALLOWED);
+    assertThat(f.code()).isEqualTo(ReplyCode.NOT_ALLOWED);
     assertThat(f.text()).isEqualTo("vhost nope not found");
   }
 
@@ -68,7 +69,7 @@ class BrokerTest {
     Reply r = d.reply(new DeclareQueue(q("q"), true, false, false, false, Arguments.EMPTY, 2, false));
     assertThat(r).isEqualTo(new Reply.QueueDeclared("q", 2, 0));
     Reply.Failure f = d.fail(new DeclareQueue(q("missing"), true, false, false, false, Arguments.EMPTY, 2, false));
-    assertThat(f.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(f.code()).isEqualTo(ReplyCode.NOT_FOUND);
     assertThat(f.text()).isEqualTo("no queue 'missing' in vhost '/'");
   }
 
@@ -76,7 +77,7 @@ class BrokerTest {
   void redeclareWithDifferentFlagsIsInequivalent() {
     d.ok(d.declareQueue("q"));
     Reply.Failure f = d.fail(new DeclareQueue(q("q"), false, true, false, false, Arguments.EMPTY, 1, false));
-    assertThat(f.code()).isEqualTo(ErrorCode.PRECONDITION_FAILED);
+    assertThat(f.code()).isEqualTo(ReplyCode.PRECONDITION_FAILED);
     assertThat(f.text()).isEqualTo(
         "inequivalent arg 'durable' for queue 'q' in vhost '/': received 'true' but current is 'false'");
 
@@ -106,12 +107,12 @@ class BrokerTest {
     assertThat(d.fail(new DeleteExchange(x("amq.direct"), false)).text())
         .isEqualTo("deletion of system exchange 'amq.direct' in vhost '/' not allowed");
     Reply.Failure f = d.fail(new DeleteExchange(x(""), false));
-    assertThat(f.code()).isEqualTo(ErrorCode.ACCESS_REFUSED);
+    assertThat(f.code()).isEqualTo(ReplyCode.ACCESS_REFUSED);
     assertThat(f.text()).isEqualTo("operation not permitted on the default exchange");
     d.ok(d.declareQueue("q"));
-    assertThat(d.fail(new Bind(x(""), q("q"), "q", Arguments.EMPTY, 1)).code()).isEqualTo(ErrorCode.ACCESS_REFUSED);
+    assertThat(d.fail(new Bind(x(""), q("q"), "q", Arguments.EMPTY, 1)).code()).isEqualTo(ReplyCode.ACCESS_REFUSED);
     assertThat(d.fail(new Unbind(x(""), q("q"), "q", Arguments.EMPTY, 1)).code())
-        .isEqualTo(ErrorCode.ACCESS_REFUSED);
+        .isEqualTo(ReplyCode.ACCESS_REFUSED);
     assertThat(d.fail(new DeclareQueue(q("amq.q"), false, false, false, false, Arguments.EMPTY, 1, false)).text())
         .isEqualTo("queue name 'amq.q' contains reserved prefix 'amq.*'");
     d.ok(new DeclareQueue(q("amq.gen-abc"), false, false, true, false, Arguments.EMPTY, 1, true));
@@ -120,7 +121,7 @@ class BrokerTest {
   @Test
   void unknownExchangeTypeIsAConnectionError() {
     Reply.Failure f = d.fail(new DeclareExchange(x("x"), "nope", false, false, false, false, Arguments.EMPTY));
-    assertThat(f.code()).isEqualTo(ErrorCode.COMMAND_INVALID);
+    assertThat(f.code()).isEqualTo(ReplyCode.COMMAND_INVALID);
     assertThat(f.code().isConnectionError()).isTrue();
     assertThat(f.text()).isEqualTo("unknown exchange type 'nope'");
   }
@@ -259,11 +260,11 @@ class BrokerTest {
   void exclusiveQueueIsLockedToItsConnectionAndGoesWithIt() {
     d.ok(new DeclareQueue(q("ex"), false, false, true, false, Arguments.EMPTY, 1, false));
     Reply.Failure f = d.fail(consume(CH2, "ex", "b", false, 0));
-    assertThat(f.code()).isEqualTo(ErrorCode.RESOURCE_LOCKED);
+    assertThat(f.code()).isEqualTo(ReplyCode.RESOURCE_LOCKED);
     assertThat(f.text()).startsWith("cannot obtain exclusive access to locked queue 'ex' in vhost '/'");
     assertThat(d.fail(new DeclareQueue(q("ex"), true, false, false, false, Arguments.EMPTY, 2, false)).code())
-        .isEqualTo(ErrorCode.RESOURCE_LOCKED);
-    assertThat(d.fail(new PurgeQueue(q("ex"), 2)).code()).isEqualTo(ErrorCode.RESOURCE_LOCKED);
+        .isEqualTo(ReplyCode.RESOURCE_LOCKED);
+    assertThat(d.fail(new PurgeQueue(q("ex"), 2)).code()).isEqualTo(ReplyCode.RESOURCE_LOCKED);
     assertThat(d.reply(d.publish("", "ex", "from anyone"))).isEqualTo(Reply.ROUTED);
     d.ok(new CloseConnection(1));
     assertThat(d.broker.queue(q("ex"))).isEmpty();
@@ -274,7 +275,7 @@ class BrokerTest {
     d.ok(d.declareQueue("q"));
     d.ok(new Consume(CH1, q("q"), "a", false, true, 0, 10, Arguments.EMPTY));
     Reply.Failure f = d.fail(consume(CH2, "q", "b", false, 0));
-    assertThat(f.code()).isEqualTo(ErrorCode.ACCESS_REFUSED);
+    assertThat(f.code()).isEqualTo(ReplyCode.ACCESS_REFUSED);
     assertThat(f.text()).isEqualTo("queue 'q' in vhost '/' in exclusive use");
   }
 
@@ -283,7 +284,7 @@ class BrokerTest {
     d.ok(d.declareQueue("q"));
     d.ok(consume(CH1, "q", "a", false, 0));
     Reply.Failure f = d.fail(consume(CH1, "q", "a", false, 0));
-    assertThat(f.code()).isEqualTo(ErrorCode.NOT_ALLOWED);
+    assertThat(f.code()).isEqualTo(ReplyCode.NOT_ALLOWED);
     assertThat(f.text()).isEqualTo("attempt to reuse consumer tag 'a'");
   }
 
@@ -319,7 +320,7 @@ class BrokerTest {
     d.ok(new Get(CH1, q("q"), false));
     assertThat(d.reply(new PurgeQueue(q("q"), 1))).isEqualTo(new Reply.MessageCount(1));
     assertThat(d.broker.queue(q("q")).orElseThrow().unackedCount()).isEqualTo(1);
-    assertThat(d.fail(new PurgeQueue(q("nope"), 1)).code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(d.fail(new PurgeQueue(q("nope"), 1)).code()).isEqualTo(ReplyCode.NOT_FOUND);
   }
 
   @Test
@@ -391,7 +392,7 @@ class BrokerTest {
     assertThat(d.broker.queue(q("all")).orElseThrow().readyCount()).isEqualTo(1);
     assertThat(d.broker.queue(q("any")).orElseThrow().readyCount()).isEqualTo(2);
     assertThat(d.fail(new Bind(x("amq.headers"), q("all"), "", Arguments.of("x-match", "some"), 1)).code())
-        .isEqualTo(ErrorCode.PRECONDITION_FAILED);
+        .isEqualTo(ReplyCode.PRECONDITION_FAILED);
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.warren.node.broker;
 import io.warren.model.Broker;
 import io.warren.model.Command;
 import io.warren.model.Effect;
-import io.warren.model.ErrorCode;
+import io.warren.protocol.ReplyCode;
 import io.warren.model.Meta;
 import io.warren.model.Reply;
 import io.warren.model.Result;
@@ -167,7 +167,7 @@ public final class LocalCommandLog implements CommandLog {
       return broker.apply(new Meta(++index, System.currentTimeMillis()), command);
     } catch (RuntimeException e) {
       log.error("Bug: applying {} failed", command, e);
-      return Result.of(new Reply.Failure(ErrorCode.INTERNAL_ERROR, "internal error applying " + command
+      return Result.of(new Reply.Failure(ReplyCode.INTERNAL_ERROR, "internal error applying " + command
           .getClass().getSimpleName()));
     }
   }
