@@ -12,11 +12,13 @@ import io.warren.model.Command.DeclareExchange;
 import io.warren.model.Command.DeclareQueue;
 import io.warren.model.Command.DeleteExchange;
 import io.warren.model.Command.DeleteQueue;
+import io.warren.model.Command.Enqueue;
 import io.warren.model.Command.Get;
 import io.warren.model.Command.OpenChannel;
 import io.warren.model.Command.OpenConnection;
 import io.warren.model.Command.Publish;
 import io.warren.model.Command.PurgeQueue;
+import io.warren.model.Command.Restarted;
 import io.warren.model.Command.SetChannelPrefetch;
 import io.warren.model.Command.SetFlow;
 import io.warren.model.Command.Settle;
@@ -62,12 +64,57 @@ public final class Broker {
   private final Map<Long, ConnectionState> connections = new LinkedHashMap<>();
   private final Map<ChannelRef, ChannelState> channels = new HashMap<>();
   private final Router router = new Router();
+  /** Whether replicated queues here are routing stand-ins (their messages live in queue partitions). */
+  private final boolean standIns;
+  private Changes changes = Changes.NONE;
+  /** What queues report to: forwards to {@link #changes}, so the listener can be swapped later. */
+  private final Changes relay = new Relay();
   private long nextMessageId = 1;
   /** Effects of the command being applied; allocated only when there are some. */
   private List<Effect> effects;
 
+  /** A broker that holds every queue's messages itself: a queue partition, or a broker on its own. */
   public Broker() {
+    this(false);
+  }
+
+  private Broker(boolean standIns) {
+    this.standIns = standIns;
     vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST));
+  }
+
+  /**
+   * A node's broker: it routes every publish and holds the non-replicated queues; each replicated
+   * queue is a stand-in here, and a publish that reaches one is answered with {@link
+   * Reply.Forward} for the command log to enqueue it in the queue's partition.
+   */
+  public static Broker withReplicatedStandIns() {
+    return new Broker(true);
+  }
+
+  /** Reports state changes to {@code listener} from now on (see {@link Changes}). */
+  public void setChanges(Changes listener) {
+    this.changes = listener;
+  }
+
+  /** The id the next enqueued message gets (a replica stores it to carry on after a restart). */
+  public long nextMessageId() {
+    return nextMessageId;
+  }
+
+  /** Restart: carry on numbering messages from {@code id}. */
+  public void restoreNextMessageId(long id) {
+    nextMessageId = Math.max(nextMessageId, id);
+  }
+
+  /**
+   * Restart: puts a stored message back in its queue, ready. Call per queue in increasing id
+   * order, after the queue was declared; nothing is reported to {@link Changes}.
+   */
+  public void restoreMessage(QueueName queue, long id, Message message, boolean redelivered) {
+    QueueState q = queue(queue).orElseThrow(() -> new IllegalStateException("no " + queue + " to restore into"));
+    q.restore(id, message, redelivered);
+    nextMessageId = Math.max(nextMessageId, id + 1);
   }
 
   /** Applies one command. A refused command changes nothing and has no effects. */
@@ -88,6 +135,8 @@ public final class Broker {
     // Ordered roughly by frequency: the hot path is publish / settle / credit.
     if (command instanceof Publish c) {
       return publish(c);
+    } else if (command instanceof Enqueue c) {
+      return enqueue(c);
     } else if (command instanceof Settle c) {
       return settle(c);
     } else if (command instanceof Credit c) {
@@ -134,8 +183,13 @@ public final class Broker {
     } else if (command instanceof Command.Sync) {
       return Reply.OK;
     } else if (command instanceof AddVhost c) {
-      vhosts.computeIfAbsent(c.vhost(), VirtualHost::new);
+      if (!vhosts.containsKey(c.vhost())) {
+        vhosts.put(c.vhost(), new VirtualHost(c.vhost()));
+        changes.vhostAdded(c.vhost());
+      }
       return Reply.OK;
+    } else if (command instanceof Restarted c) {
+      return restarted(c);
     }
     throw new IllegalArgumentException("unknown command " + command);
   }
@@ -201,6 +255,20 @@ public final class Broker {
       QueueState queue = vh == null ? null : vh.queues.get(q.name());
       if (queue != null) {
         removeQueue(vh, queue);
+      }
+    }
+    return Reply.OK;
+  }
+
+  private Reply restarted(Restarted c) {
+    for (Long id : List.copyOf(connections.keySet())) {
+      if (id < c.firstLiveConnection()) {
+        closeConnection(new CloseConnection(id));
+      }
+    }
+    for (VirtualHost vh : vhosts.values()) {
+      for (QueueState q : vh.queues.values()) {
+        q.dropTransient();
       }
     }
     return Reply.OK;
@@ -303,8 +371,9 @@ public final class Broker {
       throw AmqpFailure.accessRefused(
           "exchange name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
     }
-    vh.exchanges.put(c.name().name(),
-        new Exchange(c.name(), type, c.durable(), c.autoDelete(), c.internal(), c.arguments()));
+    Exchange x = new Exchange(c.name(), type, c.durable(), c.autoDelete(), c.internal(), c.arguments());
+    vh.exchanges.put(c.name().name(), x);
+    changes.exchangeAdded(x);
     return Reply.OK;
   }
 
@@ -332,8 +401,10 @@ public final class Broker {
     for (Binding b : List.copyOf(x.bindings())) {
       x.remove(b);
       vh.unindexBinding(b);
+      changes.bindingRemoved(b);
     }
     removeBindingsTo(vh, x.name());
+    changes.exchangeRemoved(x);
   }
 
   /** Removes every binding to a destination that is going away; auto-delete sources may follow. */
@@ -346,6 +417,7 @@ public final class Broker {
       Exchange source = vh.exchanges.get(b.source().name());
       if (source != null) {
         source.remove(b);
+        changes.bindingRemoved(b);
         maybeAutoDelete(vh, source);
       }
     }
@@ -366,6 +438,7 @@ public final class Broker {
     source.validate(b);
     if (source.add(b)) {
       vh.indexBinding(b);
+      changes.bindingAdded(b);
     }
     return Reply.OK;
   }
@@ -376,6 +449,7 @@ public final class Broker {
     Exchange source = vh.exchanges.get(c.source().name());
     if (source.remove(b)) {
       vh.unindexBinding(b);
+      changes.bindingRemoved(b);
       maybeAutoDelete(vh, source);
     }
     return Reply.OK;
@@ -440,7 +514,10 @@ public final class Broker {
       throw AmqpFailure.accessRefused("queue name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
     }
     long owner = c.exclusive() ? c.connection() : 0;
-    vh.queues.put(c.name().name(), new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner));
+    boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete());
+    QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner, standIn, relay);
+    vh.queues.put(c.name().name(), q);
+    changes.queueAdded(q);
     if (owner != 0) {
       connections.computeIfAbsent(owner, id -> new ConnectionState(vh.name())).exclusiveQueues.add(c.name());
     }
@@ -476,6 +553,7 @@ public final class Broker {
       c.channel.consumers.remove(c.tag);
       out().add(new Effect.ConsumerCancelled(c.channel.ref, c.tag, q.name()));
     }
+    q.reportAllRemoved();
     List<ChannelState> released = q.releaseAllHeld();
     for (ChannelState ch : channels.values()) {
       ch.queues.remove(q);
@@ -487,6 +565,7 @@ public final class Broker {
       }
     }
     removeBindingsTo(vh, q.name());
+    changes.queueRemoved(q);
     for (ChannelState ch : released) {
       if (ch.prefetch > 0) {
         checkoutAll(ch);
@@ -517,13 +596,38 @@ public final class Broker {
     if (targets.isEmpty()) {
       return Reply.UNROUTED;
     }
+    List<QueueName> forward = null;
+    boolean routedHere = false;
     long id = nextMessageId++;
-    List<Effect> out = out();
     for (QueueState q : targets) {
-      q.enqueue(id, m);
-      q.checkout(out);
+      if (q.replicated()) {
+        if (forward == null) {
+          forward = new ArrayList<>(2);
+        }
+        forward.add(q.name());
+      } else {
+        q.enqueue(id, m);
+        q.checkout(out());
+        routedHere = true;
+      }
     }
-    return Reply.ROUTED;
+    return forward == null ? Reply.ROUTED : new Reply.Forward(forward, routedHere);
+  }
+
+  /** A queue partition's share of a routed publish: the queues are named, no exchange is involved. */
+  private Reply enqueue(Enqueue c) {
+    long id = nextMessageId++;
+    boolean routed = false;
+    for (QueueName name : c.queues()) {
+      VirtualHost vh = vhosts.get(name.vhost());
+      QueueState q = vh == null ? null : vh.queues.get(name.name());
+      if (q != null) {
+        q.enqueue(id, c.message());
+        q.checkout(out());
+        routed = true;
+      }
+    }
+    return routed ? Reply.ROUTED : Reply.UNROUTED;
   }
 
   /**
@@ -686,6 +790,24 @@ public final class Broker {
       effects = new ArrayList<>(4);
     }
     return effects;
+  }
+
+  /** Hands queue reports on to whatever listener is current. */
+  private final class Relay implements Changes {
+    @Override
+    public void messageAdded(QueueState queue, long id, Message message) {
+      changes.messageAdded(queue, id, message);
+    }
+
+    @Override
+    public void messageRemoved(QueueState queue, long id, Message message) {
+      changes.messageRemoved(queue, id, message);
+    }
+
+    @Override
+    public void messageDelivered(QueueState queue, long id) {
+      changes.messageDelivered(queue, id);
+    }
   }
 
   private static void assertField(Resource r, String field, Object received, Object current) {

@@ -1,5 +1,6 @@
 package io.warren.model;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -80,6 +81,18 @@ public sealed interface Command {
    * deliveries it accepts before it grants more with {@link Credit}), which is how a slow socket
    * pushes back on the queue, for no-ack consumers too.
    */
+  /**
+   * A publish already routed by the node that received it: enqueue {@code message} in each of
+   * {@code queues} that exists here. This is a queue partition's share of a publish whose targets
+   * are replicated queues; the reply says whether any of them took it.
+   */
+  record Enqueue(List<QueueName> queues, Message message) implements Command {
+    public Enqueue {
+      queues = List.copyOf(queues);
+      Objects.requireNonNull(message);
+    }
+  }
+
   record Consume(
       ChannelRef channel, QueueName queue, String consumerTag, boolean noAck, boolean exclusive, int prefetch,
       int credit, Arguments arguments) implements Command {}
@@ -103,6 +116,14 @@ public sealed interface Command {
       Objects.requireNonNull(messageIds);
     }
   }
+
+  /**
+   * The node restarted. Every connection with an id below {@code firstLiveConnection} belongs to an
+   * earlier run and is gone: its channels close and what they held returns to the queues, marked
+   * redelivered. Transient (non-persistent) messages are dropped, since they do not survive a
+   * restart.
+   */
+  record Restarted(long firstLiveConnection) implements Command {}
 
   enum Outcome {
     ACK,

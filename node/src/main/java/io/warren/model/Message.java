@@ -20,6 +20,11 @@ public record Message(
     Objects.requireNonNull(headers);
   }
 
+  /** The same message with its body somewhere else (on the heap again, or in a store). */
+  public Message withBody(MessageBody newBody) {
+    return new Message(exchange, routingKey, properties, newBody, headers, persistent);
+  }
+
   /** Total size for accounting: properties plus body. */
   public long size() {
     return (long) properties.length + body.size();

@@ -46,6 +46,12 @@ public final class QueueState {
   private final Arguments arguments;
   /** Owning connection of an exclusive queue, or 0. */
   private final long owner;
+  /**
+   * Whether this is the routing stand-in of a replicated queue, whose messages and consumers live
+   * in a queue partition: it takes part in routing and name checks, never holds a message.
+   */
+  private final boolean replicated;
+  private final Changes changes;
 
   private final ArrayDeque<Entry> fresh = new ArrayDeque<>();
   private final PriorityQueue<Entry> returned = new PriorityQueue<>(BY_ID);
@@ -56,12 +62,29 @@ public final class QueueState {
   /** Routing pass that last picked this queue; dedupes a message reached by several bindings. */
   long routedEpoch;
 
-  QueueState(QueueName name, boolean durable, boolean autoDelete, Arguments arguments, long owner) {
+  QueueState(QueueName name, boolean durable, boolean autoDelete, Arguments arguments, long owner, boolean replicated,
+      Changes changes) {
     this.name = name;
     this.durable = durable;
     this.autoDelete = autoDelete;
     this.arguments = arguments;
     this.owner = owner;
+    this.replicated = replicated;
+    this.changes = changes;
+  }
+
+  /**
+   * Whether a queue declared with these properties is replicated (its messages in a queue
+   * partition, surviving restarts): durable and neither exclusive nor auto-delete. The others live
+   * in memory on the node that declared them and vanish with it, as AMQP allows.
+   */
+  public static boolean isReplicated(boolean durable, boolean exclusive, boolean autoDelete) {
+    return durable && !exclusive && !autoDelete;
+  }
+
+  /** See {@link #isReplicated(boolean, boolean, boolean)}: true for a routing stand-in. */
+  public boolean replicated() {
+    return replicated;
   }
 
   public QueueName name() {
@@ -129,6 +152,26 @@ public final class QueueState {
 
   void enqueue(long id, Message message) {
     fresh.addLast(new Entry(id, message));
+    changes.messageAdded(this, id, message);
+  }
+
+  /** Puts back a message read from storage at restart: ready, in id order (call in increasing id order). */
+  void restore(long id, Message message, boolean redelivered) {
+    Entry e = new Entry(id, message);
+    e.redelivered = redelivered;
+    if (redelivered) {
+      returned.add(e);
+    } else {
+      fresh.addLast(e);
+    }
+  }
+
+  /** Drops the ready messages that are not persistent (they do not survive a restart); returns how many. */
+  int dropTransient() {
+    int before = readyCount();
+    returned.removeIf(e -> !e.message.persistent());
+    fresh.removeIf(e -> !e.message.persistent());
+    return before - readyCount();
   }
 
   void addConsumer(ConsumerState c) {
@@ -166,10 +209,13 @@ public final class QueueState {
 
   private void deliver(ConsumerState c, Entry e, List<Effect> out) {
     c.credit--;
+    changes.messageDelivered(this, e.id);
     if (!c.noAck) {
       hold(e, c.channel, c);
       c.unacked++;
       c.channel.unacked++;
+    } else {
+      changes.messageRemoved(this, e.id, e.message);
     }
     out.add(new Effect.Deliver(c.channel.ref, c.tag, name, e.id, e.redelivered, c.noAck, e.message));
   }
@@ -183,8 +229,13 @@ public final class QueueState {
   /** basic.get: the head message, held by the channel unless no-ack; null when empty. */
   Entry get(ChannelState channel, boolean noAck) {
     Entry e = pollReady();
-    if (e != null && !noAck) {
-      hold(e, channel, null);
+    if (e != null) {
+      changes.messageDelivered(this, e.id);
+      if (noAck) {
+        changes.messageRemoved(this, e.id, e.message);
+      } else {
+        hold(e, channel, null);
+      }
     }
     return e;
   }
@@ -204,6 +255,8 @@ public final class QueueState {
       released += release(e);
       if (outcome == Command.Outcome.REQUEUE) {
         returned.add(e);
+      } else {
+        changes.messageRemoved(this, e.id, e.message);
       }
     }
     return released;
@@ -237,9 +290,28 @@ public final class QueueState {
   /** Drops the ready messages; returns how many there were. */
   int purge() {
     int n = readyCount();
+    for (Entry e : returned) {
+      changes.messageRemoved(this, e.id, e.message);
+    }
+    for (Entry e : fresh) {
+      changes.messageRemoved(this, e.id, e.message);
+    }
     fresh.clear();
     returned.clear();
     return n;
+  }
+
+  /** The queue is being deleted: reports every message it has, ready or held, as removed. */
+  void reportAllRemoved() {
+    for (Entry e : returned) {
+      changes.messageRemoved(this, e.id, e.message);
+    }
+    for (Entry e : fresh) {
+      changes.messageRemoved(this, e.id, e.message);
+    }
+    for (Entry e : checkedOut.values()) {
+      changes.messageRemoved(this, e.id, e.message);
+    }
   }
 
   /**

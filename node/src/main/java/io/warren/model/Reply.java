@@ -23,6 +23,20 @@ public sealed interface Reply {
   Published ROUTED = new Published(true);
   Published UNROUTED = new Published(false);
 
+  /**
+   * A publish the node routed: it took effect in the queues held here ({@code routedHere}) and must
+   * still be enqueued in {@code replicated}, queues whose messages live in queue partitions. The
+   * command log finishes the job and answers the submitter with {@link Published}; the front end
+   * never sees this reply.
+   */
+  record Forward(java.util.List<QueueName> replicated, boolean routedHere) implements Reply {}
+
+  /**
+   * A publish that could not be stored (its queue partition has no quorum, or timed out): the
+   * message may or may not be in the queue. Publisher confirms answer with basic.nack.
+   */
+  record NotStored(String reason) implements Reply {}
+
   record ConsumeOk(String consumerTag) implements Reply {}
 
   /** basic.get-ok. {@code messageCount} is what is still ready after this one. */

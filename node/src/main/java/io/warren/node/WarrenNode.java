@@ -1,25 +1,49 @@
 package io.warren.node;
 
 import io.warren.model.Broker;
+import io.warren.model.Command;
 import io.warren.node.amqp.AmqpServer;
-import io.warren.node.broker.CommandLog;
-import io.warren.node.broker.LocalCommandLog;
 import io.warren.node.broker.MemoryAlarm;
+import io.warren.node.broker.ReplicatedCommandLog;
 import io.warren.node.config.WarrenConfig;
 import io.warren.node.metrics.BrokerSnapshot;
 import io.warren.node.metrics.MetricsServer;
+import io.warren.node.replication.MetaMachine;
+import io.warren.node.replication.PartitionMachine;
+import io.warren.raft.GroupSpec;
+import io.warren.raft.RaftNode;
+import io.warren.raft.RaftNodeConfig;
+import io.warren.raft.RaftSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One broker process: owns every long-lived component and closes them in reverse order. */
+/**
+ * One broker process: owns every long-lived component and closes them in reverse order. A single
+ * node is a cluster of one: its metadata and queue partition groups are one-member Raft groups,
+ * on the same code path a cluster runs.
+ */
 public final class WarrenNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WarrenNode.class);
+  private static final long START_TIMEOUT_SECONDS = 120;
 
   private final WarrenConfig config;
-  private CommandLog commandLog;
+  private final Map<String, PartitionMachine> partitionMachines = new ConcurrentHashMap<>();
+  private ReplicatedCommandLog commandLog;
+  private RaftNode raft;
   private AmqpServer amqp;
   private MemoryAlarm memoryAlarm;
   private MetricsServer metrics;
@@ -29,22 +53,98 @@ public final class WarrenNode implements AutoCloseable {
   }
 
   public synchronized void start() throws InterruptedException {
-    LocalCommandLog localLog = new LocalCommandLog(new Broker());
-    commandLog = localLog;
+    long started = System.nanoTime();
+    String nodeId = config.get(WarrenConfig.NODE_ID);
+    Path dataDir = config.get(WarrenConfig.DATA_DIR);
+    long run = NodeRuns.next(dataDir);
+    List<String> partitions = IntStream.range(0, config.get(WarrenConfig.PARTITIONS_PER_NODE))
+        .mapToObj(i -> "partition-" + i).toList();
+    commandLog = new ReplicatedCommandLog(Broker.withReplicatedStandIns(), run, partitions);
+    startRaft(nodeId, dataDir, partitions);
+    // Connections of earlier runs are gone: what they held comes back, redelivered.
+    long firstConnection = run << 32;
+    await(commandLog.submit(new Command.Restarted(firstConnection)), "closing the connections of the last run");
+    log.info("Node {} (run {}) recovered its queues in {} ms", nodeId, run,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+
     memoryAlarm = MemoryAlarm.forHeap(config.get(WarrenConfig.MEMORY_HIGH_WATERMARK));
-    amqp = new AmqpServer(config, commandLog, memoryAlarm);
+    amqp = new AmqpServer(config, commandLog, memoryAlarm, firstConnection);
     amqp.start();
     metrics = new MetricsServer(
         new InetSocketAddress(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.METRICS_PORT)),
-        () -> localLog.inspect(BrokerSnapshot::of));
+        this::snapshot);
     try {
       metrics.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen for metrics on port "
           + config.get(WarrenConfig.METRICS_PORT), e);
     }
-    log.info("Warren node {} started; AMQP on {}, metrics on {}", config.get(WarrenConfig.NODE_ID),
-        amqp.address(), metrics.address());
+    log.info("Warren node {} started; AMQP on {}, metrics on {}", nodeId, amqp.address(), metrics.address());
+  }
+
+  private void startRaft(String nodeId, Path dataDir, List<String> partitions) throws InterruptedException {
+    int port = config.get(WarrenConfig.RAFT_PORT);
+    if (port == 0) {
+      port = freePort();
+    }
+    long maxMessage = config.get(WarrenConfig.MAX_MESSAGE_SIZE);
+    RaftSettings settings = RaftSettings.defaults().toBuilder()
+        .maxCommandBytes((int) Math.min(Integer.MAX_VALUE - (64 << 20), Math.max(16L << 20, maxMessage + (1 << 20))))
+        .build();
+    // One node for now (the cluster issue adds peers): Raft traffic stays on loopback.
+    RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, Map.of(nodeId, "127.0.0.1:" + port), dataDir,
+        "127.0.0.1", settings);
+    raft = RaftNode.start(raftConfig, group -> {
+      if (group.equals(ReplicatedCommandLog.META_GROUP)) {
+        return new MetaMachine(commandLog);
+      }
+      PartitionMachine machine = new PartitionMachine(group, commandLog::partitionApplied);
+      partitionMachines.put(group, machine);
+      return machine;
+    });
+    List<String> groups = new ArrayList<>();
+    groups.add(ReplicatedCommandLog.META_GROUP);
+    groups.addAll(partitions);
+    // Metadata first: partitions' queues are declared in it.
+    for (String group : groups) {
+      await(raft.ensureGroup(new GroupSpec(group, List.of(nodeId), nodeId)), "starting Raft group " + group);
+    }
+    commandLog.attach(raft::submit);
+    for (String group : groups) {
+      await(raft.barrier(group), "waiting for Raft group " + group + " to elect a leader and catch up");
+    }
+  }
+
+  private static <T> T await(CompletableFuture<T> future, String what) throws InterruptedException {
+    try {
+      return future.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(what + " did not finish within " + START_TIMEOUT_SECONDS + " s");
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port for Raft", e);
+    }
+  }
+
+  /** Connections, channels and non-replicated queues from the broker thread; replicated queues from their partitions. */
+  private CompletableFuture<BrokerSnapshot> snapshot() {
+    return commandLog.inspect(BrokerSnapshot::of).thenApply(nodeSnapshot -> {
+      List<BrokerSnapshot.QueueFigures> replicated = new ArrayList<>();
+      for (PartitionMachine p : partitionMachines.values()) {
+        List<BrokerSnapshot.QueueFigures> figures = p.inspect(BrokerSnapshot::queuesOf);
+        if (figures != null) {
+          replicated.addAll(figures);
+        }
+      }
+      return nodeSnapshot.withQueues(replicated);
+    });
   }
 
   /** The address the AMQP listener is bound to (useful when the configured port is 0). */
@@ -74,6 +174,11 @@ public final class WarrenNode implements AutoCloseable {
     if (amqp != null) {
       amqp.close();
       amqp = null;
+    }
+    // Raft before the broker thread: a metadata apply in progress waits for that thread.
+    if (raft != null) {
+      raft.close();
+      raft = null;
     }
     if (commandLog != null) {
       commandLog.close();

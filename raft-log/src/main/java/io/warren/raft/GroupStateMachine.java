@@ -48,6 +48,14 @@ public interface GroupStateMachine {
    */
   byte[] apply(long index, byte[] command, StoreBatch batch);
 
+  /**
+   * The changes of the command applied at {@code index} are now in the store (the batch was
+   * written). Called right after {@link #apply} returned, on the same thread; the place to let
+   * the outside world see what that command did, so nothing is seen that a crash could undo
+   * without a replay redoing it.
+   */
+  default void written(long index) {}
+
   /** Called when the group stops on this node; release in-memory resources. */
   default void close() {}
 }

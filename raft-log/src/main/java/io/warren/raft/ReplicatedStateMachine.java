@@ -148,6 +148,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       GroupDatabase.recordApplied(batch, position);
       database.store().write(batch);
       persisted = position;
+      machine.written(position.index());
       return reply;
     } catch (RuntimeException e) {
       // Not a rejection: a bug or a storage failure. Stopping the group here (Ratis closes it on

@@ -21,6 +21,7 @@ import io.warren.protocol.method.AccessRequest;
 import io.warren.protocol.method.AccessRequestOk;
 import io.warren.protocol.method.AmqpMethod;
 import io.warren.protocol.method.BasicAck;
+import io.warren.protocol.method.BasicNack;
 import io.warren.protocol.method.BasicCancel;
 import io.warren.protocol.method.BasicCancelOk;
 import io.warren.protocol.method.BasicConsume;
@@ -357,6 +358,16 @@ final class AmqpChannel {
     }
     if (reply instanceof Reply.Failure f) {
       fail(f, new BasicPublish(message == null ? "" : message.exchange(), "", mandatory, false));
+      return;
+    }
+    if (reply instanceof Reply.NotStored) {
+      // The message may or may not be in its queue: a confirming publisher is told with a nack.
+      if (confirmMode) {
+        sendConfirms();
+        confirmedSeq++;
+        ackedSeq = confirmedSeq;
+        conn.send(number, new BasicNack(confirmedSeq, false, false));
+      }
       return;
     }
     if (mandatory && reply == Reply.UNROUTED) {

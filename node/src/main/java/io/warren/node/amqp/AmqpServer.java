@@ -45,7 +45,16 @@ public final class AmqpServer implements AutoCloseable {
   private Channel listener;
 
   public AmqpServer(WarrenConfig config, CommandLog commandLog, MemoryAlarm memoryAlarm) {
+    this(config, commandLog, memoryAlarm, 0);
+  }
+
+  /**
+   * @param connectionIdBase connection ids start above it: each node run has its own range, so an
+   *     id is never reused across restarts
+   */
+  public AmqpServer(WarrenConfig config, CommandLog commandLog, MemoryAlarm memoryAlarm, long connectionIdBase) {
     this.config = config;
+    connectionIds.set(connectionIdBase);
     this.commandLog = commandLog;
     this.memoryAlarm = memoryAlarm;
     this.authenticator = new Authenticator(config);

@@ -8,12 +8,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The ordered log every broker command goes through. Implementations apply commands to the
  * broker model in log order on every replica; each replica hands replies and effects to the
- * sessions it hosts. Today: {@link LocalCommandLog}, one in-memory model on one thread. Next: Raft
- * groups whose state machine calls the same {@link io.warren.model.Broker#apply}.
+ * sessions it hosts. The node's is {@link ReplicatedCommandLog}: non-replicated queues on the
+ * broker thread, durable topology and replicated queues through Raft groups whose state machines
+ * call the same {@link io.warren.model.Broker#apply}.
  *
  * <p>Ordering contract: commands a session submits are applied in submission order; a session
  * gets each batch's replies and effects in log order, on its own thread, after they were applied
- * (later: committed and applied). A session is forgotten once its {@link
+ * (for replicated state: committed and applied). A session is forgotten once its {@link
  * Command.CloseConnection} has been applied.
  */
 public interface CommandLog extends AutoCloseable {

@@ -9,6 +9,15 @@ import java.util.function.Function;
 final class Parsers {
   private Parsers() {}
 
+  static Function<String, String> identifier() {
+    return text -> {
+      if (!text.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException("only letters, digits, '-' and '_' are allowed");
+      }
+      return text;
+    };
+  }
+
   static Function<String, Integer> port() {
     return intRange(0, 65535);
   }

@@ -20,13 +20,20 @@ public final class WarrenConfig {
   public static final String CONFIG_FILE_VARIABLE = "WARREN_CONFIG_FILE";
 
   public static final Setting<String> NODE_ID =
-      new Setting<>("node.id", "warren1", "This node's name, unique in the cluster.", Parsers.text());
+      new Setting<>("node.id", "warren1", "This node's name, unique in the cluster (letters, digits, '-', '_').",
+          Parsers.identifier());
   public static final Setting<String> AMQP_BIND =
       new Setting<>("amqp.bind", "0.0.0.0", "Address the AMQP listener binds to.", Parsers.text());
   public static final Setting<Integer> AMQP_PORT =
       new Setting<>("amqp.port", 5672, "AMQP 0-9-1 listener port.", Parsers.port());
   public static final Setting<Path> DATA_DIR =
       new Setting<>("data.dir", Path.of("data"), "Directory for the Raft logs and RocksDB.", Parsers.path());
+  public static final Setting<Integer> RAFT_PORT =
+      new Setting<>("raft.port", 25672, "Port of the node-to-node Raft traffic (0 = any free port).", Parsers.port());
+  public static final Setting<Integer> PARTITIONS_PER_NODE =
+      new Setting<>("queue.partitions-per-node", 2,
+          "Queue partition groups (Raft groups holding durable queues) per node; fixed once a node has data.",
+          Parsers.intRange(1, 64));
   public static final Setting<Integer> METRICS_PORT =
       new Setting<>("metrics.port", 15692, "Prometheus metrics port (/metrics).", Parsers.port());
   public static final Setting<Integer> MANAGEMENT_PORT =
@@ -56,7 +63,7 @@ public final class WarrenConfig {
 
   /** Every known setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
+      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, PARTITIONS_PER_NODE, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
       HEARTBEAT, MAX_MESSAGE_SIZE, MEMORY_HIGH_WATERMARK, DEFAULT_USER, DEFAULT_PASS, LOOPBACK_USERS);
 
   private final Map<String, Object> values;

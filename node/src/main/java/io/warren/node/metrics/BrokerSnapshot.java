@@ -24,15 +24,32 @@ public record BrokerSnapshot(int connections, int channels, List<QueueFigures> q
     return queues.stream().mapToInt(QueueFigures::consumers).sum();
   }
 
-  /** Copies the figures; call only on the thread that applies commands to {@code broker}. */
+  /**
+   * Copies the figures; call only on the thread that applies commands to {@code broker}. Stand-ins
+   * of replicated queues are left out: their figures come from the partitions ({@link #queuesOf}).
+   */
   public static BrokerSnapshot of(Broker broker) {
+    return new BrokerSnapshot(broker.connectionCount(), broker.channelCount(), queuesOf(broker));
+  }
+
+  /** The figures of the queues {@code broker} holds; same threading rule as {@link #of}. */
+  public static List<QueueFigures> queuesOf(Broker broker) {
     List<QueueFigures> queues = new ArrayList<>();
     for (VirtualHost vhost : broker.vhosts()) {
       for (QueueState q : vhost.queues().values()) {
-        queues.add(new QueueFigures(vhost.name(), q.name().name(), q.readyCount(), q.unackedCount(),
-            q.consumerCount()));
+        if (!q.replicated()) {
+          queues.add(new QueueFigures(vhost.name(), q.name().name(), q.readyCount(), q.unackedCount(),
+              q.consumerCount()));
+        }
       }
     }
-    return new BrokerSnapshot(broker.connectionCount(), broker.channelCount(), queues);
+    return queues;
+  }
+
+  /** This snapshot with {@code more} queues. */
+  public BrokerSnapshot withQueues(List<QueueFigures> more) {
+    List<QueueFigures> all = new ArrayList<>(queues);
+    all.addAll(more);
+    return new BrokerSnapshot(connections, channels, all);
   }
 }

@@ -6,7 +6,6 @@ import io.warren.model.Meta;
 import io.warren.model.Result;
 import io.warren.node.broker.ClientSession;
 import io.warren.node.broker.CommandLog;
-import io.warren.node.broker.LocalCommandLog;
 import io.warren.node.broker.Submission;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Test kit: a command log that applies in the submitting thread, so an EmbeddedChannel test runs
  * on one thread. Replies and effects still reach the session through {@link ClientSession#execute}
- * (the embedded event loop), as with {@link LocalCommandLog}, one task per submit.
+ * (the embedded event loop), as with {@link io.warren.node.broker.ReplicatedCommandLog}, one task per submit.
  */
 final class InlineCommandLog implements CommandLog {
   final Broker broker = new Broker();

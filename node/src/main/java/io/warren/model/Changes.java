@@ -1,0 +1,35 @@
+package io.warren.model;
+
+/**
+ * The state changes apply makes, reported as they happen, so that a replica can write the durable
+ * ones into the same atomic batch as the command that made them (and rebuild from them after a
+ * restart). The model reports every change; the listener decides what is durable. Calls come on
+ * the applying thread, inside {@link Broker#apply}.
+ */
+public interface Changes {
+  Changes NONE = new Changes() {};
+
+  default void vhostAdded(String vhost) {}
+
+  default void exchangeAdded(Exchange exchange) {}
+
+  default void exchangeRemoved(Exchange exchange) {}
+
+  default void queueAdded(QueueState queue) {}
+
+  /** The queue is gone with everything in it; no per-message removals are reported. */
+  default void queueRemoved(QueueState queue) {}
+
+  default void bindingAdded(Binding binding) {}
+
+  default void bindingRemoved(Binding binding) {}
+
+  /** {@code message} entered {@code queue} with id {@code id}. */
+  default void messageAdded(QueueState queue, long id, Message message) {}
+
+  /** The message left the queue for good: acknowledged, discarded, purged, or delivered without ack. */
+  default void messageRemoved(QueueState queue, long id, Message message) {}
+
+  /** The message was handed to a consumer or basic.get (so it counts as redelivered if it comes back). */
+  default void messageDelivered(QueueState queue, long id) {}
+}

@@ -1,0 +1,866 @@
+package io.warren.node.broker;
+
+import io.warren.model.Broker;
+import io.warren.model.ChannelRef;
+import io.warren.model.Command;
+import io.warren.model.Effect;
+import io.warren.model.Meta;
+import io.warren.model.QueueName;
+import io.warren.model.QueueState;
+import io.warren.model.Reply;
+import io.warren.model.Result;
+import io.warren.node.replication.CommandBatch;
+import io.warren.node.replication.MetaMachine;
+import io.warren.node.replication.EntryResults;
+import io.warren.node.replication.TopologyRecords;
+import io.warren.protocol.ReplyCode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's command log: one broker thread takes every session's commands in order and sends
+ * each where it belongs (DESIGN.md, "Replication and durability").
+ *
+ * <ul>
+ *   <li>The node's {@link Broker} routes every publish and holds the non-replicated queues
+ *       (transient, exclusive, auto-delete): those commands apply here at once, no Raft, no fsync.
+ *   <li>Durable topology (vhosts, durable exchanges, replicated queues, bindings between durable
+ *       ends) goes through the metadata group; its state machine applies each committed entry to
+ *       this same broker, on this thread ({@link MetaMachine.Host}). Such a command is a barrier:
+ *       the session's later commands wait until it is applied, since they may depend on it.
+ *   <li>Everything about a replicated queue's messages and consumers goes to the queue's partition
+ *       group: a routed publish's share (one {@link Command.Enqueue} per partition), consume,
+ *       get, settle, credit, cancel, purge. Partition entries pipeline; per node and group, Raft
+ *       applies them in submission order.
+ * </ul>
+ *
+ * <p>Everything that arrives in one cycle of this thread for one group goes in one log entry.
+ * Each session gets its replies in submission order: a reply waits for the replies before it (a
+ * publisher confirm after the message is committed). Effects (deliveries) go out as soon as they
+ * are applied, except that deliveries to a consumer whose consume-ok is still waiting follow it.
+ */
+public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host {
+  private static final Logger log = LoggerFactory.getLogger(ReplicatedCommandLog.class);
+  public static final String META_GROUP = "meta";
+  /** Submissions handled before replies are handed out, bounding the latency a cycle adds. */
+  private static final int MAX_BATCH = 8192;
+  /** Payload bytes per log entry before a cycle's commands for one group are split. */
+  private static final long MAX_ENTRY_BYTES = 1 << 20;
+  private static final long META_APPLY_TIMEOUT_SECONDS = 60;
+
+  /** Where log entries go: the Raft groups of this node. */
+  @FunctionalInterface
+  public interface GroupLog {
+    /** Submits one entry; the future fails if it could not be committed. */
+    CompletableFuture<?> submit(String group, byte[] entry);
+  }
+
+  /** What to do when a command sent to a group was applied here, or could not be. */
+  private interface Step {
+    void applied(Result result);
+
+    void failed(Throwable cause);
+  }
+
+  private record ConsumerKey(ChannelRef channel, String tag) {}
+
+  private record SessionWork(ClientSession session, List<Submission> submissions) {}
+
+  private record ExternalWork(Command command, CompletableFuture<Result> future) {}
+
+  private record Registration(ClientSession session) {}
+
+  private record MetaWork(long index, CommandBatch entry, CompletableFuture<List<TopologyRecords.Write>> done) {}
+
+  private record RestoreWork(List<Command> commands, CompletableFuture<Void> done) {}
+
+  private record GroupFailed(List<Long> correlations, Throwable cause) {}
+
+  private record Inspection<T>(Function<Broker, T> reader, CompletableFuture<T> future) {
+    void run(Broker broker) {
+      try {
+        future.complete(reader.apply(broker));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+  }
+
+  /** One submitted command awaiting its reply; replies leave a session in submission order. */
+  private final class Slot {
+    final SessionState owner;
+    final Submission submission;
+    Reply reply;
+    boolean done;
+    final List<Effect> effects = new ArrayList<>(0);
+    /** Group results still to come, for commands sent to several places. */
+    int outstanding;
+    boolean routed;
+    boolean failed;
+
+    Slot(SessionState owner, Submission submission) {
+      this.owner = owner;
+      this.submission = submission;
+    }
+
+    Command command() {
+      return submission.command();
+    }
+
+    void complete(Reply r) {
+      if (!done) {
+        reply = r;
+        done = true;
+        touched.add(owner);
+      }
+    }
+  }
+
+  /** A session as this thread sees it: its reply order, its barrier, its pending consumes. */
+  private final class SessionState {
+    final ClientSession session; // null for commands from outside any session
+    final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    final ArrayDeque<Submission> waiting = new ArrayDeque<>();
+    final Map<ConsumerKey, Slot> consumeSlots = new HashMap<>();
+    Slot barrier;
+    boolean closed;
+    ClientSession.AppliedBatch outbox;
+
+    SessionState(ClientSession session) {
+      this.session = session;
+    }
+
+    void emit(Effect e, ConsumerKey key) {
+      Slot consume = consumeSlots.get(key);
+      if (consume != null) {
+        consume.effects.add(e);
+      } else if (session != null) {
+        outbox().addEffect(e);
+      }
+    }
+
+    ClientSession.AppliedBatch outbox() {
+      if (outbox == null) {
+        outbox = new ClientSession.AppliedBatch();
+        ready.add(this);
+      }
+      return outbox;
+    }
+
+    void flush() {
+      while (!slots.isEmpty() && slots.peekFirst().done) {
+        Slot s = slots.pollFirst();
+        if (s.command() instanceof Command.Consume c) {
+          consumeSlots.remove(new ConsumerKey(c.channel(), c.consumerTag()), s);
+        }
+        if (session == null) {
+          if (s.submission.onReply() != null) {
+            s.submission.onReply().onReply(s.reply);
+          }
+          continue;
+        }
+        ClientSession.AppliedBatch out = outbox();
+        out.addReply(s.submission.onReply(), s.reply);
+        for (Effect e : s.effects) {
+          out.addEffect(e);
+        }
+      }
+    }
+  }
+
+  private final Broker broker;
+  private final TopologyRecords records;
+  private final long origin;
+  private final List<String> partitions;
+  private volatile GroupLog groups;
+  private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sleeping = new AtomicBoolean();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  // Touched only by the broker thread.
+  private final Map<Long, SessionState> sessions = new HashMap<>();
+  private final Set<SessionState> ready = new LinkedHashSet<>();
+  private final Set<SessionState> touched = new LinkedHashSet<>();
+  private final Map<Long, Step> steps = new HashMap<>();
+  private long nextCorrelation = 1;
+  private final Map<String, List<CommandBatch.Tagged>> outgoing = new LinkedHashMap<>();
+  private final Map<ConsumerKey, String> consumerGroups = new HashMap<>();
+  /** Partition groups each connection has consumers or held messages in (told when it closes). */
+  private final Map<Long, Set<String>> connectionGroups = new HashMap<>();
+
+  /**
+   * @param broker the node's broker, made with {@link Broker#withReplicatedStandIns()}
+   * @param origin this node run's id, unique across runs and nodes: entries carry it so results
+   *     reach the run that submitted them
+   * @param partitions the names of the queue partition groups
+   */
+  public ReplicatedCommandLog(Broker broker, long origin, List<String> partitions) {
+    this.broker = broker;
+    this.records = new TopologyRecords(broker);
+    broker.setChanges(records);
+    this.origin = origin;
+    this.partitions = List.copyOf(partitions);
+    this.thread = new Thread(this::run, "warren-broker");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Connects the log to the Raft groups, once they run. Commands for them wait until then. */
+  public void attach(GroupLog groupLog) {
+    this.groups = groupLog;
+    wake();
+  }
+
+  /** The partition group a replicated queue lives in: a stable hash of its name. */
+  public String partitionOf(QueueName queue) {
+    int h = (queue.vhost() + "\u0000" + queue.name()).hashCode();
+    return partitions.get(Math.floorMod(h, partitions.size()));
+  }
+
+  public List<String> partitions() {
+    return partitions;
+  }
+
+  // ------------------------------------------------------------------ the CommandLog interface
+
+  @Override
+  public void register(ClientSession session) {
+    enqueue(new Registration(session));
+  }
+
+  @Override
+  public void submit(ClientSession session, List<Submission> submissions) {
+    if (!submissions.isEmpty()) {
+      enqueue(new SessionWork(session, submissions));
+    }
+  }
+
+  @Override
+  public CompletableFuture<Result> submit(Command command) {
+    CompletableFuture<Result> future = new CompletableFuture<>();
+    enqueue(new ExternalWork(command, future));
+    return future;
+  }
+
+  /**
+   * Runs {@code reader} on the broker thread between two commands and completes the future with
+   * what it returns: the only safe way for another thread to look at the node's broker. {@code
+   * reader} must not change it and should be quick; it should copy what it needs into immutable
+   * values. The future never completes once the log is closed, so callers wait with a timeout.
+   * Replicated queues are stand-ins here: their figures are in the partitions.
+   */
+  public <T> CompletableFuture<T> inspect(Function<Broker, T> reader) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    enqueue(new Inspection<>(reader, future));
+    return future;
+  }
+
+  /** Hands what a partition applied to the sessions here; called once its batch is written. */
+  public void partitionApplied(EntryResults outcome) {
+    enqueue(outcome);
+  }
+
+  // ------------------------------------------------------------------ MetaMachine.Host
+
+  @Override
+  public void restoreTopology(List<Command> commands) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    enqueue(new RestoreWork(commands, done));
+    await(done);
+  }
+
+  @Override
+  public List<TopologyRecords.Write> applyMeta(long index, CommandBatch entry) {
+    CompletableFuture<List<TopologyRecords.Write>> done = new CompletableFuture<>();
+    enqueue(new MetaWork(index, entry, done));
+    return await(done);
+  }
+
+  private <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get(META_APPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the broker thread applied metadata", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the broker thread did not apply metadata", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ the broker thread
+
+  private void enqueue(Object work) {
+    inbox.offer(work);
+    wake();
+  }
+
+  private void wake() {
+    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      Object work = inbox.poll();
+      if (work == null) {
+        sleeping.set(true);
+        if (inbox.isEmpty() && running) {
+          LockSupport.park(this);
+        }
+        sleeping.set(false);
+        continue;
+      }
+      int handled = 0;
+      while (work != null) {
+        try {
+          handled += process(work);
+        } catch (RuntimeException e) {
+          log.error("Bug: broker thread failed on {}", work.getClass().getSimpleName(), e);
+        }
+        if (handled >= MAX_BATCH) {
+          break;
+        }
+        work = inbox.poll();
+      }
+      endOfCycle();
+    }
+  }
+
+  private int process(Object work) {
+    if (work instanceof SessionWork w) {
+      SessionState s = sessions.computeIfAbsent(w.session().connectionId(), id -> new SessionState(w.session()));
+      for (Submission sub : w.submissions()) {
+        accept(s, sub);
+      }
+      return w.submissions().size();
+    } else if (work instanceof EntryResults o) {
+      applied(o);
+      return o.results().size();
+    } else if (work instanceof ExternalWork w) {
+      SessionState s = new SessionState(null);
+      accept(s, new Submission(w.command(), reply -> w.future().complete(Result.of(reply))));
+      touched.add(s);
+      return 1;
+    } else if (work instanceof MetaWork w) {
+      applyMeta(w);
+    } else if (work instanceof GroupFailed f) {
+      for (long correlation : f.correlations()) {
+        Step step = steps.remove(correlation);
+        if (step != null) {
+          step.failed(f.cause());
+        }
+      }
+    } else if (work instanceof Registration r) {
+      sessions.computeIfAbsent(r.session().connectionId(), id -> new SessionState(r.session()));
+    } else if (work instanceof RestoreWork w) {
+      for (Command c : w.commands()) {
+        applyHere(c);
+      }
+      records.take();
+      w.done().complete(null);
+    } else if (work instanceof Inspection<?> inspection) {
+      inspection.run(broker);
+    }
+    return 0;
+  }
+
+  private void endOfCycle() {
+    submitOutgoing();
+    for (SessionState s : touched) {
+      s.flush();
+    }
+    touched.clear();
+    for (SessionState s : ready) {
+      ClientSession.AppliedBatch batch = s.outbox;
+      s.outbox = null;
+      try {
+        s.session.execute(() -> s.session.onApplied(batch));
+      } catch (RuntimeException ex) {
+        log.debug("Session {} no longer takes work", s.session.connectionId(), ex);
+      }
+    }
+    ready.clear();
+    sessions.values().removeIf(s -> s.closed && s.slots.isEmpty());
+  }
+
+  // ------------------------------------------------------------------ routing commands
+
+  private void accept(SessionState s, Submission sub) {
+    touched.add(s);
+    if (s.barrier != null) {
+      s.waiting.add(sub);
+      return;
+    }
+    Slot slot = new Slot(s, sub);
+    s.slots.add(slot);
+    Command c = sub.command();
+    if (c instanceof Command.Publish p) {
+      publish(s, slot, p);
+    } else if (c instanceof Command.Settle x) {
+      toQueue(s, slot, x.queue());
+    } else if (c instanceof Command.Credit x) {
+      toConsumer(s, slot, new ConsumerKey(x.channel(), x.consumerTag()));
+    } else if (c instanceof Command.Consume x) {
+      consume(s, slot, x);
+    } else if (c instanceof Command.Cancel x) {
+      toConsumer(s, slot, new ConsumerKey(x.channel(), x.consumerTag()));
+    } else if (c instanceof Command.Get x) {
+      if (isStandIn(x.queue())) {
+        touch(x.channel().connection(), partitionOf(x.queue()));
+      }
+      toQueue(s, slot, x.queue());
+    } else if (c instanceof Command.PurgeQueue x) {
+      toQueue(s, slot, x.name());
+    } else if (c instanceof Command.DeclareQueue x) {
+      declareQueue(s, slot, x);
+    } else if (c instanceof Command.DeleteQueue x) {
+      deleteQueue(s, slot, x);
+    } else if (c instanceof Command.DeclareExchange x) {
+      if (!x.passive() && x.durable()) {
+        toMeta(s, slot);
+      } else {
+        local(s, slot);
+      }
+    } else if (c instanceof Command.DeleteExchange x) {
+      if (broker.exchange(x.name()).map(e -> e.durable()).orElse(false)) {
+        toMeta(s, slot);
+      } else {
+        local(s, slot);
+      }
+    } else if (c instanceof Command.Bind x) {
+      bindingChange(s, slot, x.source(), x.destination());
+    } else if (c instanceof Command.Unbind x) {
+      bindingChange(s, slot, x.source(), x.destination());
+    } else if (c instanceof Command.AddVhost) {
+      toMeta(s, slot);
+    } else if (c instanceof Command.CloseChannel x) {
+      everywhere(s, slot, x.channel().connection(), connectionGroups.getOrDefault(x.channel().connection(), Set.of()));
+    } else if (c instanceof Command.CloseConnection x) {
+      everywhere(s, slot, x.connection(), connectionGroups.getOrDefault(x.connection(), Set.of()));
+    } else if (c instanceof Command.SetChannelPrefetch x) {
+      partitions.forEach(g -> touch(x.channel().connection(), g));
+      everywhere(s, slot, x.channel().connection(), Set.copyOf(partitions));
+    } else if (c instanceof Command.Restarted) {
+      everywhere(s, slot, 0, Set.copyOf(partitions));
+    } else if (c instanceof Command.SetFlow x) {
+      partitions.forEach(g -> touch(x.channel().connection(), g));
+      everywhere(s, slot, x.channel().connection(), Set.copyOf(partitions));
+    } else {
+      local(s, slot);
+    }
+  }
+
+  private boolean isStandIn(QueueName name) {
+    return broker.queue(name).map(QueueState::replicated).orElse(false);
+  }
+
+  private void touch(long connection, String group) {
+    connectionGroups.computeIfAbsent(connection, id -> new HashSet<>()).add(group);
+  }
+
+  /** Applies to the node's broker now; effects follow the reply. */
+  private void local(SessionState s, Slot slot) {
+    Result r = applyHere(slot.command());
+    slot.complete(r.reply());
+    emitAll(r.effects());
+    if (slot.command() instanceof Command.CloseConnection) {
+      s.closed = true;
+    }
+  }
+
+  private Result applyHere(Command command) {
+    try {
+      return broker.apply(new Meta(0, System.currentTimeMillis()), command);
+    } catch (RuntimeException e) {
+      log.error("Bug: applying {} failed", command, e);
+      return Result.of(new Reply.Failure(ReplyCode.INTERNAL_ERROR,
+          "internal error applying " + command.getClass().getSimpleName()));
+    } finally {
+      if (records.hasWrites()) {
+        // A change to durable topology outside the metadata group: only a cascade from a
+        // non-replicated queue can cause one (an auto-delete durable exchange losing its last
+        // binding). It is not persisted; see docs/architecture.md.
+        records.take();
+      }
+    }
+  }
+
+  /** A command about one queue: to its partition if replicated, else here. */
+  private void toQueue(SessionState s, Slot slot, QueueName queue) {
+    if (isStandIn(queue)) {
+      toGroup(partitionOf(queue), slot.command(), replyStep(slot));
+    } else {
+      local(s, slot);
+    }
+  }
+
+  private void toConsumer(SessionState s, Slot slot, ConsumerKey key) {
+    String group = consumerGroups.get(key);
+    if (group == null) {
+      local(s, slot);
+      return;
+    }
+    if (slot.command() instanceof Command.Cancel) {
+      consumerGroups.remove(key);
+    }
+    toGroup(group, slot.command(), replyStep(slot));
+  }
+
+  private void consume(SessionState s, Slot slot, Command.Consume c) {
+    ConsumerKey key = new ConsumerKey(c.channel(), c.consumerTag());
+    s.consumeSlots.put(key, slot);
+    if (!isStandIn(c.queue())) {
+      local(s, slot);
+      return;
+    }
+    String group = partitionOf(c.queue());
+    consumerGroups.put(key, group);
+    touch(c.channel().connection(), group);
+    toGroup(group, c, new Step() {
+      @Override
+      public void applied(Result result) {
+        if (result.reply().isFailure()) {
+          consumerGroups.remove(key, group);
+        }
+        slot.complete(result.reply());
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        consumerGroups.remove(key, group);
+        slot.complete(unavailable(cause));
+      }
+    });
+  }
+
+  private void publish(SessionState s, Slot slot, Command.Publish p) {
+    Result r = applyHere(p);
+    if (!(r.reply() instanceof Reply.Forward f)) {
+      slot.complete(r.reply());
+      emitAll(r.effects());
+      return;
+    }
+    emitAll(r.effects());
+    slot.routed = f.routedHere();
+    Map<String, List<QueueName>> byGroup = new LinkedHashMap<>();
+    for (QueueName q : f.replicated()) {
+      byGroup.computeIfAbsent(partitionOf(q), g -> new ArrayList<>(2)).add(q);
+    }
+    slot.outstanding = byGroup.size();
+    byGroup.forEach((group, queues) -> toGroup(group, new Command.Enqueue(queues, p.message()), new Step() {
+      @Override
+      public void applied(Result result) {
+        slot.routed |= result.reply() == Reply.ROUTED;
+        settle();
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        slot.failed = true;
+        settle();
+      }
+
+      void settle() {
+        if (--slot.outstanding == 0) {
+          slot.complete(slot.failed ? new Reply.NotStored("queue partition unavailable")
+              : slot.routed ? Reply.ROUTED : Reply.UNROUTED);
+        }
+      }
+    }));
+  }
+
+  private void declareQueue(SessionState s, Slot slot, Command.DeclareQueue d) {
+    QueueState existing = broker.queue(d.name()).orElse(null);
+    boolean replicatedNow = existing != null && existing.replicated();
+    if (d.passive() && replicatedNow) {
+      toGroup(partitionOf(d.name()), d, replyStep(slot)); // the figures are in the partition
+    } else if (!d.passive() && QueueState.isReplicated(d.durable(), d.exclusive(), d.autoDelete())
+        && (existing == null || replicatedNow)) {
+      // Metadata first (name, arguments, equivalence), then the partition creates the queue and
+      // answers with its figures.
+      barrier(s, slot);
+      toGroup(META_GROUP, d, new BarrierStep(s, slot) {
+        @Override
+        public void applied(Result result) {
+          if (result.reply().isFailure()) {
+            finish(result.reply());
+          } else {
+            toGroup(partitionOf(d.name()), d, new BarrierStep(s, slot));
+          }
+        }
+      });
+    } else {
+      local(s, slot);
+    }
+  }
+
+  private void deleteQueue(SessionState s, Slot slot, Command.DeleteQueue d) {
+    if (!isStandIn(d.name())) {
+      local(s, slot);
+      return;
+    }
+    // The partition checks if-unused / if-empty and drops the messages; then metadata forgets the
+    // queue and its bindings.
+    barrier(s, slot);
+    toGroup(partitionOf(d.name()), d, new BarrierStep(s, slot) {
+      @Override
+      public void applied(Result partitionResult) {
+        if (partitionResult.reply().isFailure()) {
+          finish(partitionResult.reply());
+          return;
+        }
+        toGroup(META_GROUP, d, new BarrierStep(s, slot) {
+          @Override
+          public void applied(Result metaResult) {
+            finish(partitionResult.reply());
+          }
+        });
+      }
+    });
+  }
+
+  private void bindingChange(SessionState s, Slot slot, io.warren.model.ExchangeName source,
+      io.warren.model.Resource destination) {
+    boolean durableSource = broker.exchange(source).map(e -> e.durable()).orElse(false);
+    boolean durableDestination = destination instanceof QueueName q
+        ? isStandIn(q)
+        : broker.exchange((io.warren.model.ExchangeName) destination).map(e -> e.durable()).orElse(false);
+    if (durableSource && durableDestination) {
+      toMeta(s, slot);
+    } else {
+      local(s, slot);
+    }
+  }
+
+  private void toMeta(SessionState s, Slot slot) {
+    barrier(s, slot);
+    toGroup(META_GROUP, slot.command(), new BarrierStep(s, slot));
+  }
+
+  /**
+   * A command that concerns a connection everywhere: applied here and in every partition that
+   * knows the connection; the reply is this node's.
+   */
+  private void everywhere(SessionState s, Slot slot, long connection, Set<String> groupsToTell) {
+    Result r = applyHere(slot.command());
+    emitAll(r.effects());
+    boolean closing = slot.command() instanceof Command.CloseConnection;
+    if (closing) {
+      connectionGroups.remove(connection);
+    }
+    if (closing || slot.command() instanceof Command.CloseChannel) {
+      consumerGroups.keySet().removeIf(k -> closing
+          ? k.channel().connection() == connection
+          : k.channel().equals(((Command.CloseChannel) slot.command()).channel()));
+    }
+    if (groupsToTell.isEmpty()) {
+      slot.complete(r.reply());
+      s.closed |= closing;
+      return;
+    }
+    slot.outstanding = groupsToTell.size();
+    Step step = new Step() {
+      @Override
+      public void applied(Result result) {
+        done();
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        done();
+      }
+
+      void done() {
+        if (--slot.outstanding == 0) {
+          slot.complete(r.reply());
+          s.closed |= closing;
+        }
+      }
+    };
+    for (String group : groupsToTell) {
+      toGroup(group, slot.command(), step);
+    }
+  }
+
+  private void barrier(SessionState s, Slot slot) {
+    s.barrier = slot;
+  }
+
+  /** Completes a barrier command and lets the session's waiting commands through. */
+  private class BarrierStep implements Step {
+    private final SessionState s;
+    private final Slot slot;
+
+    BarrierStep(SessionState s, Slot slot) {
+      this.s = s;
+      this.slot = slot;
+    }
+
+    @Override
+    public void applied(Result result) {
+      finish(result.reply());
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+      finish(unavailable(cause));
+    }
+
+    void finish(Reply reply) {
+      slot.complete(reply);
+      if (s.barrier == slot) {
+        s.barrier = null;
+        touched.add(s);
+        while (s.barrier == null && !s.waiting.isEmpty()) {
+          accept(s, s.waiting.pollFirst());
+        }
+      }
+    }
+  }
+
+  private Step replyStep(Slot slot) {
+    return new Step() {
+      @Override
+      public void applied(Result result) {
+        slot.complete(result.reply());
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        slot.complete(unavailable(cause));
+      }
+    };
+  }
+
+  private static Reply unavailable(Throwable cause) {
+    log.warn("Replicated command failed: {}", cause.toString());
+    return new Reply.Failure(ReplyCode.INTERNAL_ERROR, "replication unavailable: " + cause.getMessage());
+  }
+
+  // ------------------------------------------------------------------ groups
+
+  private void toGroup(String group, Command command, Step step) {
+    long correlation = nextCorrelation++;
+    steps.put(correlation, step);
+    outgoing.computeIfAbsent(group, g -> new ArrayList<>()).add(new CommandBatch.Tagged(correlation, command));
+  }
+
+  private void submitOutgoing() {
+    GroupLog target = groups;
+    if (outgoing.isEmpty() || target == null) {
+      return;
+    }
+    for (Map.Entry<String, List<CommandBatch.Tagged>> e : outgoing.entrySet()) {
+      List<CommandBatch.Tagged> chunk = new ArrayList<>();
+      long bytes = 0;
+      for (CommandBatch.Tagged t : e.getValue()) {
+        long size = t.command() instanceof Command.Enqueue q ? q.message().size() + 256 : 256;
+        if (!chunk.isEmpty() && bytes + size > MAX_ENTRY_BYTES) {
+          submitEntry(target, e.getKey(), chunk);
+          chunk = new ArrayList<>();
+          bytes = 0;
+        }
+        chunk.add(t);
+        bytes += size;
+      }
+      submitEntry(target, e.getKey(), chunk);
+    }
+    outgoing.clear();
+  }
+
+  private void submitEntry(GroupLog target, String group, List<CommandBatch.Tagged> commands) {
+    List<Long> correlations = commands.stream().map(CommandBatch.Tagged::correlation).toList();
+    CompletableFuture<?> future;
+    try {
+      future = target.submit(group, new CommandBatch(origin, commands).encode());
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    future.whenComplete((ok, failure) -> {
+      if (failure != null) {
+        enqueue(new GroupFailed(correlations, failure));
+      }
+    });
+  }
+
+  /** A partition applied an entry (on this replica): replies to our sessions, effects to all. */
+  private void applied(EntryResults o) {
+    boolean ours = o.origin() == origin;
+    for (EntryResults.Tagged t : o.results()) {
+      Step step = ours ? steps.remove(t.correlation()) : null;
+      if (step != null) {
+        step.applied(t.result());
+      }
+      emitAll(t.result().effects());
+    }
+  }
+
+  private void applyMeta(MetaWork w) {
+    boolean ours = w.entry().origin() == origin;
+    try {
+      for (CommandBatch.Tagged t : w.entry().commands()) {
+        Result r;
+        try {
+          r = broker.apply(new Meta(w.index(), 0), t.command());
+        } catch (RuntimeException e) {
+          log.error("Bug: applying metadata command {} failed", t.command(), e);
+          r = Result.of(new Reply.Failure(ReplyCode.INTERNAL_ERROR, "internal error"));
+        }
+        Step step = ours ? steps.remove(t.correlation()) : null;
+        if (step != null) {
+          step.applied(r);
+        }
+        emitAll(r.effects());
+      }
+    } finally {
+      w.done().complete(records.take());
+    }
+  }
+
+  private void emitAll(List<Effect> effects) {
+    for (Effect e : effects) {
+      SessionState s = sessions.get(e.connection());
+      ConsumerKey key;
+      if (e instanceof Effect.Deliver d) {
+        key = new ConsumerKey(d.channel(), d.consumerTag());
+      } else {
+        Effect.ConsumerCancelled c = (Effect.ConsumerCancelled) e;
+        key = new ConsumerKey(c.channel(), c.consumerTag());
+        consumerGroups.remove(key);
+      }
+      if (s != null) {
+        s.emit(e, key);
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.warren.node.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.warren.model.Command;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One Raft log entry: the commands one node submitted together, each tagged with a correlation id
+ * the origin node uses to find who is waiting for its reply.
+ *
+ * <p>Layout: a format byte ({@value #FORMAT}), the origin (64 bits), the number of commands (32
+ * bits), then per command its correlation (64 bits) and the command as {@link CommandCodec} writes
+ * it.
+ *
+ * @param origin the node that submitted the commands
+ */
+public record CommandBatch(long origin, List<Tagged> commands) {
+  /** Bumped when the layout changes, so an old entry is never misread as a new one. */
+  private static final int FORMAT = 1;
+
+  /** A correlation id and a tag byte: the least a command takes. */
+  private static final int MIN_COMMAND_BYTES = Long.BYTES + 1;
+
+  public CommandBatch {
+    commands = List.copyOf(commands);
+  }
+
+  /** A command and the correlation id its origin gave it. */
+  public record Tagged(long correlation, Command command) {
+    public Tagged {
+      Objects.requireNonNull(command);
+    }
+  }
+
+  public byte[] encode() {
+    ByteBuf buf = Unpooled.buffer(64 * (commands.size() + 1));
+    BinaryWriter out = new BinaryWriter(buf).int8(FORMAT).int64(origin).int32(commands.size());
+    for (Tagged t : commands) {
+      CommandCodec.write(out.int64(t.correlation()), t.command());
+    }
+    return ByteBufUtil.getBytes(buf);
+  }
+
+  /**
+   * The batch {@link #encode} wrote.
+   *
+   * @throws IllegalArgumentException if the bytes are truncated, corrupt or of another format
+   */
+  public static CommandBatch decode(byte[] bytes) {
+    BinaryReader in = new BinaryReader(Unpooled.wrappedBuffer(bytes), "command batch");
+    int format = in.int8();
+    if (format != FORMAT) {
+      throw in.corrupt("unknown format " + format);
+    }
+    long origin = in.int64();
+    int n = in.length(MIN_COMMAND_BYTES, "command list");
+    List<Tagged> commands = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      commands.add(new Tagged(in.int64(), CommandCodec.read(in)));
+    }
+    in.expectEnd();
+    return new CommandBatch(origin, commands);
+  }
+}

@@ -1,0 +1,280 @@
+package io.warren.node.replication;
+
+import io.warren.model.Broker;
+import io.warren.model.Changes;
+import io.warren.model.Command;
+import io.warren.model.Effect;
+import io.warren.model.Message;
+import io.warren.model.MessageBody;
+import io.warren.model.Meta;
+import io.warren.model.QueueName;
+import io.warren.model.QueueState;
+import io.warren.model.Reply;
+import io.warren.model.Result;
+import io.warren.raft.GroupStateMachine;
+import io.warren.raft.LargeValues;
+import io.warren.storage.KeyRange;
+import io.warren.storage.KeyValue;
+import io.warren.storage.Keys;
+import io.warren.storage.Store;
+import io.warren.storage.StoreBatch;
+import io.warren.storage.StoreIterator;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The state machine of one queue partition: a {@link Broker} holding the partition's replicated
+ * queues, fed the commands of the Raft log in order, on every replica. Every change to a
+ * persistent message or a queue goes into the entry's batch (see {@link PartitionLayout}); bodies
+ * leave the heap once written. What each entry did is handed to the node after its batch is
+ * written ({@link #written}), so a client never sees an effect a crash could take back.
+ *
+ * <p>Not persisted: consumers, channels and which channel holds which message. They belong to
+ * connections, which do not outlive their node's run; a {@link Command.Restarted} at start closes
+ * those of earlier runs, and every message handed out before comes back marked redelivered (the
+ * stored watermark says which).
+ */
+public final class PartitionMachine implements GroupStateMachine, LargeValues {
+  private final String group;
+  private final Consumer<EntryResults> sink;
+  private Store store;
+  private Broker broker;
+  private final Writer writer = new Writer();
+  /** Bodies cached until the batch that stores them is written. */
+  private final List<StoredBody> toEvict = new ArrayList<>();
+  private EntryResults pending;
+
+  public PartitionMachine(String group, Consumer<EntryResults> sink) {
+    this.group = group;
+    this.sink = sink;
+  }
+
+  @Override
+  public Set<String> families() {
+    return Set.of(PartitionLayout.QUEUES, PartitionLayout.MESSAGES, PartitionLayout.BODIES, PartitionLayout.STATE);
+  }
+
+  @Override
+  public Set<String> largeValueFamilies() {
+    return Set.of(PartitionLayout.BODIES);
+  }
+
+  @Override
+  public synchronized void restore(Store restoredFrom) {
+    this.store = restoredFrom;
+    Broker restored = new Broker();
+    try (StoreIterator it = store.iterate(PartitionLayout.QUEUES, KeyRange.all())) {
+      while (it.hasNext()) {
+        Command.DeclareQueue declare = (Command.DeclareQueue) CommandCodec.decode(it.next().value());
+        restored.apply(new Meta(0, 0), new Command.AddVhost(declare.name().vhost()));
+        restored.apply(new Meta(0, 0), declare);
+      }
+    }
+    writer.extraRefs.clear();
+    writer.highest.clear();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    byte[] queueKey = null;
+    long watermark = 0;
+    try (StoreIterator it = store.iterate(PartitionLayout.MESSAGES, KeyRange.all())) {
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        byte[] qk = PartitionLayout.queueKeyOf(kv.key());
+        if (queueKey == null || !java.util.Arrays.equals(qk, queueKey)) {
+          queueKey = qk;
+          byte[] w = store.get(PartitionLayout.STATE, PartitionLayout.watermarkKey(qk));
+          watermark = w == null ? 0 : Keys.getLong(w, 0);
+          writer.highest.put(PartitionLayout.queueOf(qk), watermark);
+        }
+        long id = PartitionLayout.idOf(kv.key());
+        ByteBuffer value = ByteBuffer.wrap(kv.value());
+        int bodySize = value.getInt();
+        byte[] rest = new byte[value.remaining()];
+        value.get(rest);
+        Message m = StoredMessage.decode(rest)
+            .withBody(new StoredBody(store, PartitionLayout.bodyKey(id), bodySize));
+        restored.restoreMessage(PartitionLayout.queueOf(qk), id, m, id <= watermark);
+        if (!seen.add(id)) {
+          writer.extraRefs.merge(id, 1, Integer::sum);
+        }
+      }
+    }
+    byte[] next = store.get(PartitionLayout.STATE, PartitionLayout.NEXT_ID);
+    if (next != null) {
+      restored.restoreNextMessageId(Keys.getLong(next, 0));
+    }
+    restored.setChanges(writer);
+    this.broker = restored;
+  }
+
+  @Override
+  public synchronized byte[] apply(long index, byte[] command, StoreBatch batch) {
+    evictWritten();
+    CommandBatch entry = CommandBatch.decode(command);
+    List<EntryResults.Tagged> results = new ArrayList<>(entry.commands().size());
+    writer.batch = batch;
+    try {
+      for (CommandBatch.Tagged t : entry.commands()) {
+        Command c = prepare(t.command());
+        Result r = broker.apply(new Meta(index, 0), c);
+        results.add(new EntryResults.Tagged(t.correlation(), withBodiesOnHeap(r)));
+      }
+      writer.flushState(broker.nextMessageId());
+    } finally {
+      writer.batch = null;
+    }
+    pending = new EntryResults(group, entry.origin(), results);
+    return new byte[0];
+  }
+
+  @Override
+  public void written(long index) {
+    EntryResults out;
+    synchronized (this) {
+      evictWritten();
+      out = pending;
+      pending = null;
+    }
+    if (out != null) {
+      sink.accept(out);
+    }
+  }
+
+  /**
+   * Runs {@code reader} against this replica's queues between two applies. For inspection
+   * (metrics, management): keep it quick and copy what it needs.
+   */
+  public synchronized <T> T inspect(Function<Broker, T> reader) {
+    return broker == null ? null : reader.apply(broker);
+  }
+
+  private void evictWritten() {
+    for (StoredBody b : toEvict) {
+      b.evict();
+    }
+    toEvict.clear();
+  }
+
+  /**
+   * Gives a persistent message about to be enqueued a body backed by the store (under the id the
+   * broker will assign it), and makes sure a declared queue's vhost exists here.
+   */
+  private Command prepare(Command c) {
+    if (c instanceof Command.Enqueue e && e.message().persistent()) {
+      StoredBody body = new StoredBody(store, PartitionLayout.bodyKey(broker.nextMessageId()), e.message().body().bytes());
+      toEvict.add(body);
+      return new Command.Enqueue(e.queues(), e.message().withBody(body));
+    }
+    if (c instanceof Command.DeclareQueue d) {
+      broker.apply(new Meta(0, 0), new Command.AddVhost(d.name().vhost()));
+    }
+    return c;
+  }
+
+  /** Deliveries and get-oks leave with their bodies on the heap, so no event loop reads the store. */
+  private static Result withBodiesOnHeap(Result r) {
+    Reply reply = r.reply();
+    if (reply instanceof Reply.GetOk g && g.message().body() instanceof StoredBody) {
+      reply = new Reply.GetOk(g.queue(), g.messageId(), g.redelivered(), onHeap(g.message()), g.messageCount());
+    }
+    List<Effect> effects = r.effects();
+    for (int i = 0; i < effects.size(); i++) {
+      if (effects.get(i) instanceof Effect.Deliver d && d.message().body() instanceof StoredBody) {
+        if (effects == r.effects()) {
+          effects = new ArrayList<>(effects);
+        }
+        effects.set(i, new Effect.Deliver(d.channel(), d.consumerTag(), d.queue(), d.messageId(), d.redelivered(),
+            d.noAck(), onHeap(d.message())));
+      }
+    }
+    return reply == r.reply() && effects == r.effects() ? r : new Result(reply, effects);
+  }
+
+  private static Message onHeap(Message m) {
+    return m.withBody(MessageBody.of(m.body().bytes()));
+  }
+
+  /** Writes what the broker reports into the batch of the entry being applied. */
+  private final class Writer implements Changes {
+    StoreBatch batch;
+    /** References beyond the first to a stored body (a message in several queues here). */
+    final Map<Long, Integer> extraRefs = new HashMap<>();
+    /** Per queue, the highest id ever handed out (only ever grows; stored when it does). */
+    final Map<QueueName, Long> highest = new HashMap<>();
+    private final Map<QueueName, Long> watermarks = new LinkedHashMap<>();
+    private long lastStoredBody = -1;
+
+    @Override
+    public void queueAdded(QueueState q) {
+      batch.put(PartitionLayout.QUEUES, PartitionLayout.queueKey(q.name()), CommandCodec.encode(
+          new Command.DeclareQueue(q.name(), false, q.durable(), false, q.autoDelete(), q.arguments(), 0, true)));
+    }
+
+    @Override
+    public void queueRemoved(QueueState q) {
+      byte[] key = PartitionLayout.queueKey(q.name());
+      batch.delete(PartitionLayout.QUEUES, key);
+      batch.delete(PartitionLayout.STATE, PartitionLayout.watermarkKey(key));
+      watermarks.remove(q.name());
+      highest.remove(q.name());
+    }
+
+    @Override
+    public void messageAdded(QueueState q, long id, Message m) {
+      if (!m.persistent()) {
+        return;
+      }
+      byte[] body = m.body().bytes();
+      Message header = m.withBody(MessageBody.of(new byte[0]));
+      byte[] encoded = StoredMessage.encode(header);
+      byte[] value = ByteBuffer.allocate(4 + encoded.length).putInt(body.length).put(encoded).array();
+      batch.put(PartitionLayout.MESSAGES, PartitionLayout.messageKey(PartitionLayout.queueKey(q.name()), id), value);
+      if (id == lastStoredBody) {
+        extraRefs.merge(id, 1, Integer::sum);
+      } else {
+        batch.put(PartitionLayout.BODIES, PartitionLayout.bodyKey(id), body);
+        lastStoredBody = id;
+      }
+    }
+
+    @Override
+    public void messageRemoved(QueueState q, long id, Message m) {
+      if (!m.persistent()) {
+        return;
+      }
+      batch.delete(PartitionLayout.MESSAGES, PartitionLayout.messageKey(PartitionLayout.queueKey(q.name()), id));
+      Integer extra = extraRefs.get(id);
+      if (extra == null) {
+        batch.delete(PartitionLayout.BODIES, PartitionLayout.bodyKey(id));
+      } else if (extra == 1) {
+        extraRefs.remove(id);
+      } else {
+        extraRefs.put(id, extra - 1);
+      }
+    }
+
+    @Override
+    public void messageDelivered(QueueState q, long id) {
+      Long before = highest.get(q.name());
+      if (before == null || id > before) {
+        highest.put(q.name(), id);
+        watermarks.put(q.name(), id);
+      }
+    }
+
+    void flushState(long nextId) {
+      for (Map.Entry<QueueName, Long> w : watermarks.entrySet()) {
+        batch.put(PartitionLayout.STATE, PartitionLayout.watermarkKey(PartitionLayout.queueKey(w.getKey())),
+            Keys.ofLong(w.getValue()));
+      }
+      watermarks.clear();
+      batch.put(PartitionLayout.STATE, PartitionLayout.NEXT_ID, Keys.ofLong(nextId));
+    }
+  }
+}
