@@ -26,6 +26,7 @@ EPMD_PORT=$((PORT_BASE + 3))          # a private epmd, so the machine's own epm
 RMQ_PORT_DIST=$((PORT_BASE + 4))
 W_PORT_METRICS=$((PORT_BASE + 5))
 W_PORT_MANAGEMENT=$((PORT_BASE + 6))
+W_PORT_RAFT=$((PORT_BASE + 7))
 RMQ_PORT_CTL_MIN=$((PORT_BASE + 10))  # rabbitmqctl's own Erlang node listens in base+10..base+19
 RMQ_NODE=warren-bench@localhost
 
@@ -64,7 +65,7 @@ latency. Raw outputs go to bench/target/results/<timestamp>/.
 
 Ports (127.0.0.1, moved together by BENCH_PORT_BASE, default 5800): RabbitMQ AMQP base+1,
 Warren AMQP base+2, private epmd base+3, RabbitMQ distribution base+4, Warren metrics base+5,
-Warren management base+6, rabbitmqctl base+10..19. BENCH_WARREN_JAVA_OPTS adds JVM options for the Warren node.
+Warren management base+6, Warren Raft base+7, rabbitmqctl base+10..19. BENCH_WARREN_JAVA_OPTS adds JVM options for the Warren node.
 EOF
 }
 
@@ -286,7 +287,7 @@ warren_start() {
   rm -rf "$W_DATA"
   [[ -f $W_JAR ]] || { START_PROBLEM="no warren-node.jar"; log "$W_JAR is missing"; return 1; }
   local port
-  for port in "$W_PORT_AMQP" "$W_PORT_METRICS" "$W_PORT_MANAGEMENT"; do
+  for port in "$W_PORT_AMQP" "$W_PORT_METRICS" "$W_PORT_MANAGEMENT" "$W_PORT_RAFT"; do
     if port_open "$port"; then
       START_PROBLEM="port $port in use"
       log "port $port is already in use: not starting Warren"
@@ -298,7 +299,7 @@ warren_start() {
     while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep '^WARREN_')
     export WARREN_AMQP_BIND=127.0.0.1 WARREN_AMQP_PORT=$W_PORT_AMQP
     export WARREN_DATA_DIR=$W_DATA
-    export WARREN_METRICS_PORT=$W_PORT_METRICS WARREN_MANAGEMENT_PORT=$W_PORT_MANAGEMENT
+    export WARREN_METRICS_PORT=$W_PORT_METRICS WARREN_MANAGEMENT_PORT=$W_PORT_MANAGEMENT WARREN_RAFT_PORT=$W_PORT_RAFT
     # shellcheck disable=SC2086 # BENCH_WARREN_JAVA_OPTS is a list of JVM options
     exec java ${BENCH_WARREN_JAVA_OPTS:-} -jar "$W_JAR"
   ) >"$log_dir/stdout.log" 2>&1 &

@@ -88,8 +88,15 @@ public final class WarrenNode implements AutoCloseable {
       port = freePort();
     }
     long maxMessage = config.get(WarrenConfig.MAX_MESSAGE_SIZE);
+    long snapshotEvery = config.get(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD);
+    long segment = config.get(WarrenConfig.RAFT_SEGMENT_SIZE);
     RaftSettings settings = RaftSettings.defaults().toBuilder()
         .maxCommandBytes((int) Math.min(Integer.MAX_VALUE - (64 << 20), Math.max(16L << 20, maxMessage + (1 << 20))))
+        .snapshotThreshold(snapshotEvery)
+        // Keep one snapshot interval of log behind a snapshot for followers that lag a little.
+        .purge((int) Math.max(1, snapshotEvery / 4), snapshotEvery)
+        .segmentSizeBytes(segment)
+        .preallocatedBytes(Math.min(segment, 4L << 20))
         .build();
     // One node for now (the cluster issue adds peers): Raft traffic stays on loopback.
     RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, Map.of(nodeId, "127.0.0.1:" + port), dataDir,

@@ -30,6 +30,14 @@ public final class WarrenConfig {
       new Setting<>("data.dir", Path.of("data"), "Directory for the Raft logs and RocksDB.", Parsers.path());
   public static final Setting<Integer> RAFT_PORT =
       new Setting<>("raft.port", 25672, "Port of the node-to-node Raft traffic (0 = any free port).", Parsers.port());
+  public static final Setting<Long> RAFT_SNAPSHOT_THRESHOLD =
+      new Setting<>("raft.snapshot-threshold", 20_000L,
+          "Log entries per Raft group between snapshots (RocksDB checkpoints); the log is purged behind them.",
+          Parsers.longRange(10, 100_000_000));
+  public static final Setting<Long> RAFT_SEGMENT_SIZE =
+      new Setting<>("raft.segment-size", 64L * 1024 * 1024,
+          "Size of a Raft log segment file in bytes; only whole closed segments are purged.",
+          Parsers.longRange(1024 * 1024, 1024L * 1024 * 1024));
   public static final Setting<Integer> PARTITIONS_PER_NODE =
       new Setting<>("queue.partitions-per-node", 2,
           "Queue partition groups (Raft groups holding durable queues) per node; fixed once a node has data.",
@@ -63,7 +71,8 @@ public final class WarrenConfig {
 
   /** Every known setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, PARTITIONS_PER_NODE, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
+      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
+      PARTITIONS_PER_NODE, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
       HEARTBEAT, MAX_MESSAGE_SIZE, MEMORY_HIGH_WATERMARK, DEFAULT_USER, DEFAULT_PASS, LOOPBACK_USERS);
 
   private final Map<String, Object> values;
