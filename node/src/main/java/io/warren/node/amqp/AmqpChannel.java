@@ -86,6 +86,11 @@ import java.util.function.Function;
 final class AmqpChannel {
   /** Transmission credit a consumer starts with; topped up as deliveries are written out. */
   static final int INITIAL_CREDIT = 2000;
+  /**
+   * Credit goes back in chunks of at least this much: a credit grant to a replicated queue is a
+   * Raft command, and the window stays three quarters open at worst.
+   */
+  static final int CREDIT_CHUNK = INITIAL_CREDIT / 4;
   private static final String REPLY_TO_PSEUDO_QUEUE = DirectReplyTo.PSEUDO_QUEUE;
 
   enum State { OPEN, CLOSING, CLOSED }
@@ -616,7 +621,7 @@ final class AmqpChannel {
       return;
     }
     for (LocalConsumer c : consumers.values()) {
-      if (c.ungranted > 0) {
+      if (c.ungranted >= CREDIT_CHUNK) {
         conn.submit(new Command.Credit(ref, c.tag, c.ungranted), null);
         c.ungranted = 0;
       }
