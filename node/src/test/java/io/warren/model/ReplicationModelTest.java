@@ -1,0 +1,171 @@
+package io.warren.model;
+
+import static io.warren.model.ModelDriver.body;
+import static io.warren.model.ModelDriver.message;
+import static io.warren.model.ModelDriver.q;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.warren.model.Command.Consume;
+import io.warren.model.Command.DeclareQueue;
+import io.warren.model.Command.Enqueue;
+import io.warren.model.Command.OpenConnection;
+import io.warren.model.Command.Outcome;
+import io.warren.model.Command.Restarted;
+import io.warren.model.Command.Settle;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the model offers the replication layer: stand-ins, pre-routed enqueues, restarts, change reports. */
+class ReplicationModelTest {
+  private static final ChannelRef CH = new ChannelRef(1, 1);
+
+  private static DeclareQueue durable(String name) {
+    return new DeclareQueue(q(name), false, true, false, false, Arguments.EMPTY, 1, false);
+  }
+
+  private static DeclareQueue transientQueue(String name) {
+    return new DeclareQueue(q(name), false, false, false, false, Arguments.EMPTY, 1, false);
+  }
+
+  private static Message persistent(String body) {
+    Message m = message("", "", body);
+    return new Message(m.exchange(), m.routingKey(), m.properties(), m.body(), m.headers(), true);
+  }
+
+  private static Result apply(Broker broker, Command c) {
+    return broker.apply(new Meta(0, 0), c);
+  }
+
+  @Test
+  void aNodeBrokerForwardsPublishesForReplicatedQueuesAndKeepsTheRest() {
+    Broker node = Broker.withReplicatedStandIns();
+    apply(node, durable("d"));
+    apply(node, transientQueue("t"));
+    apply(node, new Command.Bind(new ExchangeName("/", "amq.fanout"), q("d"), "", Arguments.EMPTY, 1));
+    apply(node, new Command.Bind(new ExchangeName("/", "amq.fanout"), q("t"), "", Arguments.EMPTY, 1));
+
+    Reply reply = apply(node, new Command.Publish("/", message("amq.fanout", "", "m"))).reply();
+
+    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), true));
+    assertThat(node.queue(q("d")).orElseThrow().replicated()).isTrue();
+    assertThat(node.queue(q("d")).orElseThrow().readyCount()).isZero();
+    assertThat(node.queue(q("t")).orElseThrow().readyCount()).isEqualTo(1);
+  }
+
+  @Test
+  void exclusiveAndAutoDeleteDurableQueuesAreNotReplicated() {
+    assertThat(QueueState.isReplicated(true, false, false)).isTrue();
+    assertThat(QueueState.isReplicated(true, true, false)).isFalse();
+    assertThat(QueueState.isReplicated(true, false, true)).isFalse();
+    assertThat(QueueState.isReplicated(false, false, false)).isFalse();
+  }
+
+  @Test
+  void enqueueGoesToTheNamedQueuesThatExistAndDeliversToConsumers() {
+    Broker partition = new Broker();
+    apply(partition, durable("a"));
+    apply(partition, durable("b"));
+    apply(partition, new OpenConnection(1, "/", "guest"));
+    apply(partition, new Consume(CH, q("a"), "c", false, false, 0, 10, Arguments.EMPTY));
+
+    Result r = apply(partition, new Enqueue(List.of(q("a"), q("b"), q("gone")), message("x", "k", "hello")));
+
+    assertThat(r.reply()).isEqualTo(Reply.ROUTED);
+    assertThat(r.effects()).singleElement().satisfies(e -> {
+      Effect.Deliver d = (Effect.Deliver) e;
+      assertThat(body(d)).isEqualTo("hello");
+      assertThat(d.message().exchange()).isEqualTo("x");
+    });
+    assertThat(partition.queue(q("b")).orElseThrow().readyCount()).isEqualTo(1);
+    assertThat(apply(partition, new Enqueue(List.of(q("gone")), message("", "", "m"))).reply())
+        .isEqualTo(Reply.UNROUTED);
+  }
+
+  @Test
+  void restartedReturnsWhatEarlierRunsHeldAndDropsTransientMessages() {
+    Broker partition = new Broker();
+    apply(partition, durable("q"));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("p1")));
+    apply(partition, new Enqueue(List.of(q("q")), message("", "", "t1")));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("p2")));
+    long oldConnection = 1;
+    ChannelRef old = new ChannelRef(oldConnection, 1);
+    Result delivered = apply(partition, new Consume(old, q("q"), "c", false, false, 1, 10, Arguments.EMPTY));
+    assertThat(body((Effect.Deliver) delivered.effects().get(0))).isEqualTo("p1");
+
+    apply(partition, new Restarted(1L << 32));
+
+    QueueState queue = partition.queue(q("q")).orElseThrow();
+    assertThat(queue.consumerCount()).isZero();
+    assertThat(queue.unackedCount()).isZero();
+    assertThat(queue.readyCount()).isEqualTo(2);
+    ChannelRef fresh = new ChannelRef((1L << 32) + 1, 1);
+    List<Effect> effects = apply(partition, new Consume(fresh, q("q"), "c2", true, false, 0, 10, Arguments.EMPTY))
+        .effects();
+    assertThat(effects).extracting(e -> body((Effect.Deliver) e)).containsExactly("p1", "p2");
+    assertThat(effects).extracting(e -> ((Effect.Deliver) e).redelivered()).containsExactly(true, false);
+  }
+
+  @Test
+  void restoredMessagesKeepTheirOrderAndRedeliveredFlag() {
+    Broker partition = new Broker();
+    apply(partition, durable("q"));
+    partition.restoreMessage(q("q"), 3, persistent("a"), true);
+    partition.restoreMessage(q("q"), 7, persistent("b"), false);
+    partition.restoreNextMessageId(9);
+
+    apply(partition, new Enqueue(List.of(q("q")), persistent("c")));
+    List<Effect> effects = apply(partition,
+        new Consume(new ChannelRef(5, 1), q("q"), "c", true, false, 0, 10, Arguments.EMPTY)).effects();
+
+    assertThat(effects).extracting(e -> ((Effect.Deliver) e).messageId()).containsExactly(3L, 7L, 9L);
+    assertThat(effects).extracting(e -> ((Effect.Deliver) e).redelivered()).containsExactly(true, false, false);
+  }
+
+  @Test
+  void changesAreReportedAsTheyHappen() {
+    List<String> seen = new ArrayList<>();
+    Broker partition = new Broker();
+    partition.setChanges(new Changes() {
+      @Override
+      public void queueAdded(QueueState queue) {
+        seen.add("queue+ " + queue.name().name());
+      }
+
+      @Override
+      public void queueRemoved(QueueState queue) {
+        seen.add("queue- " + queue.name().name());
+      }
+
+      @Override
+      public void messageAdded(QueueState queue, long id, Message message) {
+        seen.add("msg+ " + id);
+      }
+
+      @Override
+      public void messageRemoved(QueueState queue, long id, Message message) {
+        seen.add("msg- " + id);
+      }
+
+      @Override
+      public void messageDelivered(QueueState queue, long id) {
+        seen.add("delivered " + id);
+      }
+    });
+    apply(partition, durable("q"));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("a")));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("b")));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("c")));
+    apply(partition, new Consume(CH, q("q"), "c", false, false, 1, 10, Arguments.EMPTY));
+    apply(partition, new Settle(CH, q("q"), Outcome.ACK, new long[] {1}));
+    apply(partition, new Command.PurgeQueue(q("q"), 1));
+    apply(partition, new Command.DeleteQueue(q("q"), false, false, 1));
+
+    assertThat(seen).containsExactly(
+        "queue+ q", "msg+ 1", "msg+ 2", "msg+ 3",
+        "delivered 1", "msg- 1", "delivered 2", // the ack frees the prefetch: 2 goes out
+        "msg- 3", // purge takes the ready one
+        "msg- 2", "queue- q"); // delete takes the held one
+  }
+}
