@@ -290,12 +290,8 @@ public final class QueueState {
   /** Drops the ready messages; returns how many there were. */
   int purge() {
     int n = readyCount();
-    for (Entry e : returned) {
-      changes.messageRemoved(this, e.id, e.message);
-    }
-    for (Entry e : fresh) {
-      changes.messageRemoved(this, e.id, e.message);
-    }
+    reportRemoved(returned);
+    reportRemoved(fresh);
     fresh.clear();
     returned.clear();
     return n;
@@ -303,13 +299,13 @@ public final class QueueState {
 
   /** The queue is being deleted: reports every message it has, ready or held, as removed. */
   void reportAllRemoved() {
-    for (Entry e : returned) {
-      changes.messageRemoved(this, e.id, e.message);
-    }
-    for (Entry e : fresh) {
-      changes.messageRemoved(this, e.id, e.message);
-    }
-    for (Entry e : checkedOut.values()) {
+    reportRemoved(returned);
+    reportRemoved(fresh);
+    reportRemoved(checkedOut.values());
+  }
+
+  private void reportRemoved(Iterable<Entry> entries) {
+    for (Entry e : entries) {
       changes.messageRemoved(this, e.id, e.message);
     }
   }
