@@ -77,9 +77,9 @@ public sealed interface Command {
 
   /**
    * basic.consume. {@code prefetch} is the per-consumer limit on unacknowledged deliveries (0 =
-   * none); {@code credit} is the initial transmission credit the front end grants (how many
-   * deliveries it accepts before it grants more with {@link Credit}), which is how a slow socket
-   * pushes back on the queue, for no-ack consumers too.
+   * none); {@code credit} is the initial transmission credit the front end grants, in units of
+   * {@link Message#creditUnits()} (what it accepts before it grants more with {@link Credit}),
+   * which is how a slow socket pushes back on the queue, for no-ack consumers too.
    */
   /**
    * A publish already routed by the node that received it: enqueue {@code message} in each of

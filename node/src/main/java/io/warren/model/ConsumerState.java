@@ -10,6 +10,7 @@ public final class ConsumerState {
   final int prefetch;
   final Arguments arguments;
   /** Deliveries the front end will still accept before it grants more. */
+  /** In units of {@link Message#creditUnits()}; a delivery may take it below zero. */
   int credit;
   /** Deliveries to this consumer not yet settled (ack mode only). */
   int unacked;

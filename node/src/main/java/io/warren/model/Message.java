@@ -25,6 +25,17 @@ public record Message(
     return new Message(exchange, routingKey, properties, newBody, headers, persistent);
   }
 
+  /** Bytes of message one unit of a consumer's transmission credit stands for. */
+  public static final int CREDIT_UNIT_BYTES = 4096;
+
+  /**
+   * The transmission credit a delivery of this message uses: one unit per started 4 KiB, at least
+   * one, so credit bounds the bytes in flight to a consumer as well as the count.
+   */
+  public int creditUnits() {
+    return 1 + (int) (size() / CREDIT_UNIT_BYTES);
+  }
+
   /** Total size for accounting: properties plus body. */
   public long size() {
     return (long) properties.length + body.size();

@@ -208,7 +208,7 @@ public final class QueueState {
   }
 
   private void deliver(ConsumerState c, Entry e, List<Effect> out) {
-    c.credit--;
+    c.credit -= e.message.creditUnits(); // may go below zero: a large message still goes out alone
     changes.messageDelivered(this, e.id);
     if (!c.noAck) {
       hold(e, c.channel, c);

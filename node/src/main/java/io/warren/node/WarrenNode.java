@@ -90,6 +90,10 @@ public final class WarrenNode implements AutoCloseable {
     long maxMessage = config.get(WarrenConfig.MAX_MESSAGE_SIZE);
     long snapshotEvery = config.get(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD);
     long segment = config.get(WarrenConfig.RAFT_SEGMENT_SIZE);
+    if (segment == 0) {
+      // Ratis keeps the open and recent segments of every group on the heap: size them to it.
+      segment = Math.max(1L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 64));
+    }
     RaftSettings settings = RaftSettings.defaults().toBuilder()
         .maxCommandBytes((int) Math.min(Integer.MAX_VALUE - (64 << 20), Math.max(16L << 20, maxMessage + (1 << 20))))
         .snapshotThreshold(snapshotEvery)

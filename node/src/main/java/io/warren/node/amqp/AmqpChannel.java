@@ -593,7 +593,7 @@ final class AmqpChannel {
         msg.routingKey()), msg.properties(), msg.body().bytes());
     LocalConsumer consumer = consumers.get(d.consumerTag());
     if (consumer != null) {
-      consumer.ungranted++;
+      consumer.ungranted += msg.creditUnits();
       conn.markDirty(this);
     }
   }

@@ -1,7 +1,5 @@
 package io.warren.node.broker;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -23,11 +21,10 @@ public final class MemoryAlarm {
   private final Set<Consumer<Boolean>> listeners = ConcurrentHashMap.newKeySet();
   private volatile boolean raised;
 
-  /** An alarm over this JVM's heap. */
+  /** An alarm over this JVM's heap: the live part of it, as measured after each collection. */
   public static MemoryAlarm forHeap(double watermark) {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long max = Runtime.getRuntime().maxMemory();
-    return new MemoryAlarm(max, watermark, () -> memory.getHeapMemoryUsage().getUsed());
+    LiveHeap heap = LiveHeap.install();
+    return new MemoryAlarm(Runtime.getRuntime().maxMemory(), watermark, heap::used);
   }
 
   /**

@@ -9,6 +9,21 @@ import java.util.function.Function;
 final class Parsers {
   private Parsers() {}
 
+  /** 0 (meaning "automatic"), or a whole number in [min, max]. */
+  static Function<String, Long> zeroOrRange(long min, long max) {
+    Function<String, Long> range = longRange(min, max);
+    return text -> {
+      if (text.equals("0")) {
+        return 0L;
+      }
+      try {
+        return range.apply(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage() + ", or 0 for automatic");
+      }
+    };
+  }
+
   static Function<String, String> identifier() {
     return text -> {
       if (!text.matches("[A-Za-z0-9_-]+")) {

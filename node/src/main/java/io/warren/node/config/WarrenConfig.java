@@ -35,9 +35,10 @@ public final class WarrenConfig {
           "Log entries per Raft group between snapshots (RocksDB checkpoints); the log is purged behind them.",
           Parsers.longRange(10, 100_000_000));
   public static final Setting<Long> RAFT_SEGMENT_SIZE =
-      new Setting<>("raft.segment-size", 64L * 1024 * 1024,
-          "Size of a Raft log segment file in bytes; only whole closed segments are purged.",
-          Parsers.longRange(1024 * 1024, 1024L * 1024 * 1024));
+      new Setting<>("raft.segment-size", 0L,
+          "Size of a Raft log segment file in bytes (1 MiB to 1 GiB); only whole closed segments are purged,"
+              + " and recent segments are cached on the heap. 0 = a 64th of the maximum heap, between 1 and 64 MiB.",
+          Parsers.zeroOrRange(1024 * 1024, 1024L * 1024 * 1024));
   public static final Setting<Integer> PARTITIONS_PER_NODE =
       new Setting<>("queue.partitions-per-node", 2,
           "Queue partition groups (Raft groups holding durable queues) per node; fixed once a node has data.",
