@@ -17,6 +17,7 @@ public final class MemoryAlarm {
 
   private final long capacity;
   private final LongSupplier used;
+  private final Runnable recheck;
   private volatile long limit;
   private final Set<Consumer<Boolean>> listeners = ConcurrentHashMap.newKeySet();
   private volatile boolean raised;
@@ -24,7 +25,7 @@ public final class MemoryAlarm {
   /** An alarm over this JVM's heap: the live part of it, as measured after each collection. */
   public static MemoryAlarm forHeap(double watermark) {
     LiveHeap heap = LiveHeap.install();
-    return new MemoryAlarm(Runtime.getRuntime().maxMemory(), watermark, heap::used);
+    return new MemoryAlarm(Runtime.getRuntime().maxMemory(), watermark, heap::used, heap::recheck);
   }
 
   /**
@@ -32,8 +33,14 @@ public final class MemoryAlarm {
    * @param used samples current use
    */
   public MemoryAlarm(long capacity, double watermark, LongSupplier used) {
+    this(capacity, watermark, used, () -> { });
+  }
+
+  /** @param recheck makes the next sample exact when use looks above the limit (a full GC) */
+  private MemoryAlarm(long capacity, double watermark, LongSupplier used, Runnable recheck) {
     this.capacity = capacity;
     this.used = used;
+    this.recheck = recheck;
     this.limit = (long) (capacity * watermark);
   }
 
@@ -58,6 +65,10 @@ public final class MemoryAlarm {
   /** Samples memory use and tells the listeners if the alarm changed. */
   public synchronized void check() {
     long now = used.getAsLong();
+    if (now > limit) {
+      recheck.run();
+      now = used.getAsLong();
+    }
     boolean over = now > limit;
     if (over != raised) {
       raised = over;

@@ -1,0 +1,197 @@
+package io.warren.node.durability;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
+import io.warren.node.Main;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * A Warren node running in its own JVM, as an operator runs it, with standard output and error
+ * in a log file that outlives the process for diagnostics. {@link #close()} kills the node if it
+ * is still running, so try-with-resources guarantees no node outlives its test.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private static final Pattern STARTED = Pattern.compile("started; AMQP on \\S*:(\\d+)");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration RPC_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final Path log;
+  private volatile int amqpPort = -1;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Launches the node's main class with the test's class path; does not wait for it to start. */
+  public static NodeProcess launch(NodeSpec spec, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(spec.jvmOptions());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    // Only the spec configures the node: a stray WARREN_* of the test JVM would be an unknown key.
+    builder.environment().keySet().removeIf(k -> k.startsWith("WARREN_"));
+    builder.environment().put("WARREN_DATA_DIR", spec.dataDir().toString());
+    builder.environment().putAll(spec.env());
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process process = builder.start();
+    System.out.printf("node %d logs to %s%n", process.pid(), log);
+    return new NodeProcess(process, log);
+  }
+
+  /** Launches the node and waits until it listens for AMQP; kills it if it does not get there. */
+  public static NodeProcess start(NodeSpec spec, Path log) throws IOException {
+    NodeProcess node = launch(spec, log);
+    try {
+      node.awaitStarted();
+      return node;
+    } catch (RuntimeException | Error e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Waits for the log line saying the node started and returns the AMQP port it names. Fails
+   * with the log if the process exits first or does not start within a generous time.
+   */
+  public int awaitStarted() {
+    Matcher matcher = Awaitility.await("node " + process.pid() + " to start")
+        .atMost(START_TIMEOUT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> STARTED.matcher(log()), m -> m.find() || !process.isAlive());
+    if (!matcher.find(0)) {
+      throw new IllegalStateException("node exited with " + process.exitValue()
+          + " before it started; its log " + log + ":\n" + log());
+    }
+    amqpPort = Integer.parseInt(matcher.group(1));
+    return amqpPort;
+  }
+
+  /** The AMQP port from the log; only after the node started. */
+  public int amqpPort() {
+    if (amqpPort < 0) {
+      throw new IllegalStateException("node has not started (call awaitStarted)");
+    }
+    return amqpPort;
+  }
+
+  /**
+   * A connection factory for this node. Automatic recovery is off: a test that kills the node
+   * wants the connection to fail, not to reconnect to the next run behind its back. NIO, because
+   * its writes are queued with a bounded wait: a blocking-I/O publish to a broker that stopped
+   * reading (connection.blocked) would block in the socket write with no way out.
+   */
+  public ConnectionFactory connectionFactory() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost("127.0.0.1");
+    factory.setPort(amqpPort());
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setTopologyRecoveryEnabled(false);
+    factory.useNio();
+    factory.setChannelRpcTimeout((int) RPC_TIMEOUT.toMillis());
+    factory.setExceptionHandler(new ForgivingExceptionHandler() {
+      @Override
+      public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+        // The tests kill their nodes: a connection breaking is what they expect, not news.
+      }
+    });
+    return factory;
+  }
+
+  /** A connection to this node, named for the broker's logs, that closes without hanging. */
+  public ClientConnection connect(String name) throws IOException {
+    try {
+      return new ClientConnection(connectionFactory().newConnection(name));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("connecting to node " + process.pid() + " timed out", e);
+    }
+  }
+
+  /** SIGKILL (on Linux {@link Process#destroyForcibly} is kill -9) and wait until it is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit();
+  }
+
+  /** SIGTERM, the operator's clean stop; returns the exit code. */
+  public int stop() {
+    process.destroy();
+    return awaitExit();
+  }
+
+  /** Waits (generously) for the process to end and returns its exit code. */
+  public int awaitExit() {
+    try {
+      if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("node " + process.pid() + " did not exit within " + EXIT_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for node " + process.pid() + " to exit", e);
+    }
+    return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path logFile() {
+    return log;
+  }
+
+  /** The log so far. Read as ISO-8859-1 so that no byte sequence can make reading it fail. */
+  public String log() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + log, e);
+    }
+  }
+
+  /** Kills the node if it still runs. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  /**
+   * Where a test keeps the logs of its nodes: {@code target/node-logs/<test>/<name>.log} of this
+   * module, next to the surefire reports, so they survive the test's temporary directories.
+   */
+  public static Path logFile(String test, String name) {
+    try {
+      Path testClasses = Path.of(NodeProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return testClasses.resolveSibling("node-logs").resolve(test).resolve(name + ".log");
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the test classes", e);
+    }
+  }
+}
