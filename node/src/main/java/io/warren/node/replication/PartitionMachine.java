@@ -22,7 +22,6 @@ import io.warren.storage.StoreIterator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,7 +77,8 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
       }
     }
     writer.extraRefs.clear();
-    writer.highest.clear();
+    writer.restoredWatermarks.clear();
+    writer.queues.clear();
     java.util.Set<Long> seen = new java.util.HashSet<>();
     byte[] queueKey = null;
     long watermark = 0;
@@ -90,7 +90,7 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
           queueKey = qk;
           byte[] w = store.get(PartitionLayout.STATE, PartitionLayout.watermarkKey(qk));
           watermark = w == null ? 0 : Keys.getLong(w, 0);
-          writer.highest.put(PartitionLayout.queueOf(qk), watermark);
+          writer.restoredWatermarks.put(PartitionLayout.queueOf(qk), watermark);
         }
         long id = PartitionLayout.idOf(kv.key());
         ByteBuffer value = ByteBuffer.wrap(kv.value());
@@ -200,15 +200,38 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
     return m.withBody(MessageBody.of(m.body().bytes()));
   }
 
+  /** A queue's store key and delivery watermark (the highest id ever handed out: it only grows). */
+  private static final class QueueRecord {
+    final byte[] key;
+    long watermark;
+    boolean watermarkRaised;
+
+    QueueRecord(byte[] key, long watermark) {
+      this.key = key;
+      this.watermark = watermark;
+    }
+  }
+
   /** Writes what the broker reports into the batch of the entry being applied. */
   private final class Writer implements Changes {
     StoreBatch batch;
     /** References beyond the first to a stored body (a message in several queues here). */
     final Map<Long, Integer> extraRefs = new HashMap<>();
-    /** Per queue, the highest id ever handed out (only ever grows; stored when it does). */
-    final Map<QueueName, Long> highest = new HashMap<>();
-    private final Map<QueueName, Long> watermarks = new LinkedHashMap<>();
+    /** Per queue, what the writer keeps: looked up by identity, once per change, so kept cheap. */
+    final Map<QueueState, QueueRecord> queues = new java.util.IdentityHashMap<>();
+    /** Restored watermarks, until the queue's record is made. */
+    final Map<QueueName, Long> restoredWatermarks = new HashMap<>();
+    private final List<QueueRecord> raisedWatermarks = new ArrayList<>();
     private long lastStoredBody = -1;
+
+    private QueueRecord record(QueueState q) {
+      QueueRecord r = queues.get(q);
+      if (r == null) {
+        r = new QueueRecord(PartitionLayout.queueKey(q.name()), restoredWatermarks.getOrDefault(q.name(), 0L));
+        queues.put(q, r);
+      }
+      return r;
+    }
 
     @Override
     public void queueAdded(QueueState q) {
@@ -218,11 +241,12 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
 
     @Override
     public void queueRemoved(QueueState q) {
-      byte[] key = PartitionLayout.queueKey(q.name());
-      batch.delete(PartitionLayout.QUEUES, key);
-      batch.delete(PartitionLayout.STATE, PartitionLayout.watermarkKey(key));
-      watermarks.remove(q.name());
-      highest.remove(q.name());
+      QueueRecord r = record(q);
+      batch.delete(PartitionLayout.QUEUES, r.key);
+      batch.delete(PartitionLayout.STATE, PartitionLayout.watermarkKey(r.key));
+      raisedWatermarks.remove(r);
+      queues.remove(q);
+      restoredWatermarks.remove(q.name());
     }
 
     @Override
@@ -234,7 +258,7 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
       Message header = m.withBody(MessageBody.of(new byte[0]));
       byte[] encoded = StoredMessage.encode(header);
       byte[] value = ByteBuffer.allocate(4 + encoded.length).putInt(body.length).put(encoded).array();
-      batch.put(PartitionLayout.MESSAGES, PartitionLayout.messageKey(PartitionLayout.queueKey(q.name()), id), value);
+      batch.put(PartitionLayout.MESSAGES, PartitionLayout.messageKey(record(q).key, id), value);
       if (id == lastStoredBody) {
         extraRefs.merge(id, 1, Integer::sum);
       } else {
@@ -248,7 +272,7 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
       if (!m.persistent()) {
         return;
       }
-      batch.delete(PartitionLayout.MESSAGES, PartitionLayout.messageKey(PartitionLayout.queueKey(q.name()), id));
+      batch.delete(PartitionLayout.MESSAGES, PartitionLayout.messageKey(record(q).key, id));
       Integer extra = extraRefs.get(id);
       if (extra == null) {
         batch.delete(PartitionLayout.BODIES, PartitionLayout.bodyKey(id));
@@ -261,19 +285,22 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
 
     @Override
     public void messageDelivered(QueueState q, long id) {
-      Long before = highest.get(q.name());
-      if (before == null || id > before) {
-        highest.put(q.name(), id);
-        watermarks.put(q.name(), id);
+      QueueRecord r = record(q);
+      if (id > r.watermark) {
+        if (!r.watermarkRaised) {
+          r.watermarkRaised = true;
+          raisedWatermarks.add(r);
+        }
+        r.watermark = id;
       }
     }
 
     void flushState(long nextId) {
-      for (Map.Entry<QueueName, Long> w : watermarks.entrySet()) {
-        batch.put(PartitionLayout.STATE, PartitionLayout.watermarkKey(PartitionLayout.queueKey(w.getKey())),
-            Keys.ofLong(w.getValue()));
+      for (QueueRecord r : raisedWatermarks) {
+        batch.put(PartitionLayout.STATE, PartitionLayout.watermarkKey(r.key), Keys.ofLong(r.watermark));
+        r.watermarkRaised = false;
       }
-      watermarks.clear();
+      raisedWatermarks.clear();
       batch.put(PartitionLayout.STATE, PartitionLayout.NEXT_ID, Keys.ofLong(nextId));
     }
   }
