@@ -42,6 +42,7 @@ public final class WarrenNode implements AutoCloseable {
 
   private final WarrenConfig config;
   private final Map<String, PartitionMachine> partitionMachines = new ConcurrentHashMap<>();
+  private DataDirectory dataDirectory;
   private ReplicatedCommandLog commandLog;
   private RaftNode raft;
   private AmqpServer amqp;
@@ -55,7 +56,8 @@ public final class WarrenNode implements AutoCloseable {
   public synchronized void start() throws InterruptedException {
     long started = System.nanoTime();
     String nodeId = config.get(WarrenConfig.NODE_ID);
-    Path dataDir = config.get(WarrenConfig.DATA_DIR);
+    dataDirectory = DataDirectory.open(config.get(WarrenConfig.DATA_DIR));
+    Path dataDir = dataDirectory.path();
     long run = NodeRuns.next(dataDir);
     List<String> partitions = IntStream.range(0, config.get(WarrenConfig.PARTITIONS_PER_NODE))
         .mapToObj(i -> "partition-" + i).toList();
@@ -194,6 +196,10 @@ public final class WarrenNode implements AutoCloseable {
     if (commandLog != null) {
       commandLog.close();
       commandLog = null;
+    }
+    if (dataDirectory != null) {
+      dataDirectory.close();
+      dataDirectory = null;
     }
   }
 }

@@ -33,6 +33,19 @@ class MainProcessTest {
   }
 
   @Test
+  void aSecondNodeOnTheSameDataDirectoryExitsWithCode70AndSaysWhy(@TempDir Path dir) throws Exception {
+    try (NodeProcess first = launch(dir, "0")) {
+      first.awaitStarted();
+      NodeSpec second = NodeSpec.loopback(dir.resolve("data")).withEnv("WARREN_AMQP_PORT", "0");
+      try (NodeProcess intruder = NodeProcess.launch(second, dir.resolve("second.log"))) {
+        assertThat(intruder.awaitExit()).isEqualTo(Main.EXIT_START_FAILED);
+        assertThat(intruder.log()).contains("is in use by another Warren process");
+      }
+      assertThat(first.isAlive()).isTrue();
+    }
+  }
+
+  @Test
   void startsListensAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
     // Port 0 and the port read back from the log: probing a guessed port can race with other
     // sockets (and a connect to a closed local port can even connect to itself).
