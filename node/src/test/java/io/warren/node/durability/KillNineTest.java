@@ -44,7 +44,8 @@ class KillNineTest {
   /** Messages a consumer takes (its prefetch) and never acks before each kill. */
   private static final int HELD = 100;
   private static final int CONFIRM_WINDOW = 1000;
-  private static final int MAX_KILL_DELAY_MILLIS = 1500;
+  /** The kill comes after up to this many more publishes once the round is under way. */
+  private static final int MAX_PUBLISHES_BEFORE_KILL = 20_000;
   private static final int BODY_BYTES = 128;
   private static final int ACK_EVERY = 250;
   private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -61,7 +62,7 @@ class KillNineTest {
     for (int round = 1; round <= ROUNDS; round++) {
       try (NodeProcess node = NodeProcess.start(spec, NodeProcess.logFile("KillNineTest", "round-" + round))) {
         checkBacklogCount(node, history, "seed " + seed + ", before round " + round);
-        runRoundAndKill(node, round, random.nextInt(MAX_KILL_DELAY_MILLIS), history, seed);
+        runRoundAndKill(node, round, random.nextInt(MAX_PUBLISHES_BEFORE_KILL), history, seed);
       }
     }
     try (NodeProcess node = NodeProcess.start(spec, NodeProcess.logFile("KillNineTest", "final"))) {
@@ -95,10 +96,10 @@ class KillNineTest {
 
   /**
    * One round on a running node: a consumer takes {@link #HELD} messages without acking, a
-   * publisher streams with confirms; once both are under way, after {@code killDelayMillis}, the
+   * publisher streams with confirms; once both are under way, after {@code publishesBeforeKill} more publishes, the
    * node is SIGKILLed.
    */
-  private static void runRoundAndKill(NodeProcess node, int round, int killDelayMillis, History history, long seed)
+  private static void runRoundAndKill(NodeProcess node, int round, int publishesBeforeKill, History history, long seed)
       throws Exception {
     String context = "seed " + seed + ", round " + round;
     try (ClientConnection publisherConnection = node.connect("publisher-" + round);
@@ -133,15 +134,18 @@ class KillNineTest {
       Awaitility.await(context + ": some confirms and " + HELD + " held deliveries").atMost(PATIENCE)
           .until(() -> publisherStopped.get() != null || (!tracker.confirmed().isEmpty() && heldNow.size() >= HELD));
       assertThat(publisherStopped.get()).as("%s: publisher failed before the kill", context).isNull();
-      Thread.sleep(killDelayMillis);
+      // A random moment, counted in publishes rather than time: the clock of a shared machine is no measure.
+      int killAt = tracker.published().size() + publishesBeforeKill;
+      Awaitility.await(context + ": " + publishesBeforeKill + " more publishes").atMost(PATIENCE)
+          .until(() -> publisherStopped.get() != null || tracker.published().size() >= killAt);
       assertThat(publisherStopped.get()).as("%s: publisher failed before the kill", context).isNull();
       node.kill();
       publisher.join(PATIENCE.toMillis());
       assertThat(publisher.isAlive()).as("%s: publisher still running after the kill", context).isFalse();
 
-      System.out.printf("KillNineTest round %d: killed node %d %d ms after the first confirms; published %d, "
+      System.out.printf("KillNineTest round %d: killed node %d %d publishes after the first confirms; published %d, "
               + "confirmed %d, holding %d unacked%n",
-          round, node.pid(), killDelayMillis, tracker.published().size(), tracker.confirmed().size(), heldNow.size());
+          round, node.pid(), publishesBeforeKill, tracker.published().size(), tracker.confirmed().size(), heldNow.size());
       Set<Long> heldBefore = Set.copyOf(history.held);
       history.published.addAll(tracker.published());
       history.confirmed.addAll(tracker.confirmed());
