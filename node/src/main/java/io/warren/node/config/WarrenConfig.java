@@ -29,7 +29,7 @@ public final class WarrenConfig {
   public static final Setting<Path> DATA_DIR =
       new Setting<>("data.dir", Path.of("data"), "Directory for the Raft logs and RocksDB.", Parsers.path());
   public static final Setting<Integer> RAFT_PORT =
-      new Setting<>("raft.port", 25672, "Port of the node-to-node Raft traffic (0 = any free port).", Parsers.port());
+      new Setting<>("raft.port", 25690, "Port of the node-to-node Raft traffic (0 = any free port).", Parsers.port());
   public static final Setting<Long> RAFT_SNAPSHOT_THRESHOLD =
       new Setting<>("raft.snapshot-threshold", 20_000L,
           "Log entries per Raft group between snapshots (RocksDB checkpoints); the log is purged behind them.",

@@ -28,7 +28,7 @@ class DirectReplyToTest {
   @BeforeAll
   static void start() throws Exception {
     Path dir = Files.createTempDirectory("warren-drt-");
-    node = new WarrenNode(WarrenConfig.defaults().with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+    node = new WarrenNode(WarrenConfig.defaults().with(WarrenConfig.AMQP_BIND, "127.0.0.1").with(WarrenConfig.RAFT_PORT, 0)
         .with(WarrenConfig.AMQP_PORT, 0).with(WarrenConfig.METRICS_PORT, 0).with(WarrenConfig.DATA_DIR, dir));
     node.start();
     ConnectionFactory f = new ConnectionFactory();

@@ -33,6 +33,7 @@ class MetricsEndpointTest {
   void start() throws Exception {
     node = new WarrenNode(WarrenConfig.defaults()
         .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+        .with(WarrenConfig.RAFT_PORT, 0)
         .with(WarrenConfig.AMQP_PORT, 0)
         .with(WarrenConfig.METRICS_PORT, 0)
         .with(WarrenConfig.MANAGEMENT_PORT, 0)

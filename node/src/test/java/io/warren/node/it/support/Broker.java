@@ -89,6 +89,7 @@ public final class Broker
     dataDir = Files.createTempDirectory("warren-it-");
     config = embeddedConfig.apply(WarrenConfig.defaults()
         .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+        .with(WarrenConfig.RAFT_PORT, 0)
         .with(WarrenConfig.AMQP_PORT, 0)
         .with(WarrenConfig.METRICS_PORT, 0)
         .with(WarrenConfig.MANAGEMENT_PORT, 0)
