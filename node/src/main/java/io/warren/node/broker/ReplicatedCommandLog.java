@@ -235,10 +235,6 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     return partitions.get(Math.floorMod(h, partitions.size()));
   }
 
-  public List<String> partitions() {
-    return partitions;
-  }
-
   // ------------------------------------------------------------------ the CommandLog interface
 
   @Override
