@@ -7,7 +7,10 @@ import io.warren.node.durability.NodeSpec;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +45,26 @@ class MainProcessTest {
         assertThat(intruder.log()).contains("is in use by another Warren process");
       }
       assertThat(first.isAlive()).isTrue();
+    }
+  }
+
+  @Test
+  void aCorruptDataDirectoryExitsWithCode70AndSaysWhichFiles(@TempDir Path dir) throws Exception {
+    NodeSpec spec = NodeSpec.loopback(dir.resolve("data"));
+    try (NodeProcess node = NodeProcess.launch(spec, dir.resolve("first.log"))) {
+      node.awaitStarted();
+      node.stop();
+    }
+    try (Stream<Path> files = Files.walk(dir.resolve("data").resolve("groups"))) {
+      List<Path> current = files.filter(p -> p.getFileName().toString().equals("CURRENT")).toList();
+      assertThat(current).isNotEmpty();
+      for (Path p : current) {
+        Files.writeString(p, "not a manifest name\n");
+      }
+    }
+    try (NodeProcess node = NodeProcess.launch(spec, dir.resolve("second.log"))) {
+      assertThat(node.awaitExit()).isEqualTo(Main.EXIT_START_FAILED);
+      assertThat(node.log()).contains("holds damaged or inconsistent database files");
     }
   }
 
