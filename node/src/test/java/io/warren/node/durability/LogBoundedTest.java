@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * few segments, however much has passed through.
  */
 class LogBoundedTest {
-  private static final int ROUNDS = 30;
+  private static final int ROUNDS = 60;
   private static final int PER_ROUND = 1_000;
   private static final byte[] BODY = new byte[1024];
 
@@ -75,9 +75,10 @@ class LogBoundedTest {
     }
     long throughput = (long) ROUNDS * PER_ROUND * BODY.length;
     long last = sizes.get(sizes.size() - 1);
-    // 30 MB went through; a log that kept it all would be at least that big.
+    // 60 MB went through; a log that kept it all would be at least that big. What stays is a few
+    // segments per group plus the snapshot, whose size swings with where the purge happens to be.
     assertThat(last).as("Raft log bytes after %d MB of traffic (sizes per round: %s)", throughput >> 20, sizes)
-        .isLessThan(throughput / 3);
+        .isLessThan(throughput / 4);
     // And it does not keep growing: the second half of the run ends no bigger than the peak of
     // the first half plus a segment per group.
     long firstHalfPeak = sizes.subList(0, ROUNDS / 2).stream().mapToLong(Long::longValue).max().orElseThrow();
