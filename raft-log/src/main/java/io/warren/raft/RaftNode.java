@@ -404,7 +404,10 @@ public final class RaftNode implements AutoCloseable {
           "group " + name + ": family " + BOOKKEEPING_FAMILY + " is reserved");
     }
     StoreOptions options =
+        // The Raft log is the store's write-ahead log: after a crash the group replays it from the
+        // last flushed applied index, so RocksDB's own WAL would only write every byte twice.
         StoreOptions.of(families)
+            .withWriteLog(StoreOptions.WriteLog.NONE)
             .withWriteBufferBytes(config.settings().writeBufferBytes())
             .withResources(storeResources);
     if (machine instanceof LargeValues lv) {

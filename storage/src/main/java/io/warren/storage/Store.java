@@ -11,7 +11,7 @@ import java.util.Set;
  * <p>Keys within a family are ordered by unsigned bytes; see {@link Keys} for numeric keys. Reads
  * and writes are thread-safe. Writes go through {@link #write(StoreBatch)} only, so every change a
  * caller makes is atomic across families. Durability of a write is as configured in
- * {@link StoreOptions#syncWrites()}: by default it survives a process crash but not a power loss
+ * {@link StoreOptions#writeLog()}: by default it survives a process crash but not a power loss
  * (callers replicate through Raft, whose log is fsync'd and replayed).
  *
  * <p>Calls block on disk I/O: keep them off event loops.

@@ -12,9 +12,8 @@ import java.util.Set;
  * @param largeValueFamilies subset of {@code families} whose values are often large (message
  *     bodies): values of 4 KiB and more go to separate blob files, so compaction does not keep
  *     rewriting them
- * @param syncWrites fsync the RocksDB write-ahead log on every write. Off by default: the WAL is
- *     still written on every write (so a process crash loses nothing), and the Raft log above us is
- *     fsync'd and replayed after a power loss
+ * @param writeLog what a write does with RocksDB's write-ahead log; {@link WriteLog#WRITTEN} by
+ *     default
  * @param writeBufferBytes memtable size per family
  * @param resources shared block cache and memtable budget, or null for resources private to this
  *     store (sized for tests and tools)
@@ -22,14 +21,30 @@ import java.util.Set;
 public record StoreOptions(
     Set<String> families,
     Set<String> largeValueFamilies,
-    boolean syncWrites,
+    WriteLog writeLog,
     long writeBufferBytes,
     StoreResources resources) {
 
   public static final long DEFAULT_WRITE_BUFFER_BYTES = 16L << 20;
 
+  /** How a write reaches the disk before {@link Store#write} returns. */
+  public enum WriteLog {
+    /** The write-ahead log is fsync'd on every write: the write survives a power loss. */
+    SYNCED,
+    /** The write-ahead log is written but not fsync'd: the write survives a process crash. */
+    WRITTEN,
+    /**
+     * No write-ahead log: a write survives only once its memtable is flushed (on {@link
+     * Store#flush}, a checkpoint, a full memtable or a clean close); a crash falls back to the
+     * last flush, which is consistent across families. For stores whose writes a log above them
+     * replays, as the Raft log does, so each byte is not written to disk twice.
+     */
+    NONE
+  }
+
   public StoreOptions {
     families = Set.copyOf(new LinkedHashSet<>(families));
+    Objects.requireNonNull(writeLog);
     largeValueFamilies = Set.copyOf(largeValueFamilies);
     for (String f : families) {
       if (f.isEmpty() || f.equals("default")) {
@@ -47,7 +62,7 @@ public record StoreOptions(
 
   /** Options with the given families and defaults for the rest. */
   public static StoreOptions of(Set<String> families) {
-    return new StoreOptions(families, Set.of(), false, DEFAULT_WRITE_BUFFER_BYTES, null);
+    return new StoreOptions(families, Set.of(), WriteLog.WRITTEN, DEFAULT_WRITE_BUFFER_BYTES, null);
   }
 
   public static StoreOptions of(String... families) {
@@ -58,25 +73,25 @@ public record StoreOptions(
   public StoreOptions withFamilies(Set<String> extra) {
     Set<String> all = new LinkedHashSet<>(families);
     all.addAll(extra);
-    return new StoreOptions(all, largeValueFamilies, syncWrites, writeBufferBytes, resources);
+    return new StoreOptions(all, largeValueFamilies, writeLog, writeBufferBytes, resources);
   }
 
   public StoreOptions withLargeValues(String... names) {
     Set<String> all = new LinkedHashSet<>(largeValueFamilies);
     all.addAll(Set.of(names));
-    return new StoreOptions(families, all, syncWrites, writeBufferBytes, resources);
+    return new StoreOptions(families, all, writeLog, writeBufferBytes, resources);
   }
 
-  public StoreOptions withSyncWrites(boolean sync) {
-    return new StoreOptions(families, largeValueFamilies, sync, writeBufferBytes, resources);
+  public StoreOptions withWriteLog(WriteLog log) {
+    return new StoreOptions(families, largeValueFamilies, log, writeBufferBytes, resources);
   }
 
   public StoreOptions withWriteBufferBytes(long bytes) {
-    return new StoreOptions(families, largeValueFamilies, syncWrites, bytes, resources);
+    return new StoreOptions(families, largeValueFamilies, writeLog, bytes, resources);
   }
 
   public StoreOptions withResources(StoreResources shared) {
     return new StoreOptions(
-        families, largeValueFamilies, syncWrites, writeBufferBytes, Objects.requireNonNull(shared));
+        families, largeValueFamilies, writeLog, writeBufferBytes, Objects.requireNonNull(shared));
   }
 }

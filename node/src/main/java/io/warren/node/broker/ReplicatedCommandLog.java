@@ -782,23 +782,23 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       for (CommandBatch.Tagged t : e.getValue()) {
         long size = t.command() instanceof Command.Enqueue q ? q.message().size() + 256 : 256;
         if (!chunk.isEmpty() && bytes + size > MAX_ENTRY_BYTES) {
-          submitEntry(target, e.getKey(), chunk);
+          submitEntry(target, e.getKey(), chunk, bytes);
           chunk = new ArrayList<>();
           bytes = 0;
         }
         chunk.add(t);
         bytes += size;
       }
-      submitEntry(target, e.getKey(), chunk);
+      submitEntry(target, e.getKey(), chunk, bytes);
     }
     outgoing.clear();
   }
 
-  private void submitEntry(GroupLog target, String group, List<CommandBatch.Tagged> commands) {
+  private void submitEntry(GroupLog target, String group, List<CommandBatch.Tagged> commands, long expectedBytes) {
     List<Long> correlations = commands.stream().map(CommandBatch.Tagged::correlation).toList();
     CompletableFuture<?> future;
     try {
-      future = target.submit(group, new CommandBatch(origin, commands).encode());
+      future = target.submit(group, new CommandBatch(origin, commands).encode((int) expectedBytes));
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }

@@ -37,7 +37,15 @@ public record CommandBatch(long origin, List<Tagged> commands) {
   }
 
   public byte[] encode() {
-    ByteBuf buf = Unpooled.buffer(64 * (commands.size() + 1));
+    return encode(64 * (commands.size() + 1));
+  }
+
+  /**
+   * The batch as bytes, written into a buffer of {@code expectedBytes} to start with: a batch near
+   * a megabyte would otherwise be copied a dozen times as the buffer doubles.
+   */
+  public byte[] encode(int expectedBytes) {
+    ByteBuf buf = Unpooled.buffer(expectedBytes);
     BinaryWriter out = new BinaryWriter(buf).int8(FORMAT).int64(origin).int32(commands.size());
     for (Tagged t : commands) {
       CommandCodec.write(out.int64(t.correlation()), t.command());

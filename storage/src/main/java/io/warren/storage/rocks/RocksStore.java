@@ -138,7 +138,10 @@ public final class RocksStore implements Store {
       for (int i = 0; i < names.size(); i++) {
         handles.put(names.get(i), handleList.get(i));
       }
-      WriteOptions writeOptions = new WriteOptions().setSync(options.syncWrites());
+      WriteOptions writeOptions =
+          new WriteOptions()
+              .setSync(options.writeLog() == StoreOptions.WriteLog.SYNCED)
+              .setDisableWAL(options.writeLog() == StoreOptions.WriteLog.NONE);
       owned.add(0, writeOptions);
       LOG.debug("Opened store {} with families {}", dir, handles.keySet());
       return new RocksStore(dir, db, Collections.unmodifiableMap(handles), writeOptions, owned);
@@ -334,10 +337,14 @@ public final class RocksStore implements Store {
         it.close();
       }
       try {
-        // Hand the WAL to the OS and fsync it: a clean shutdown then needs no Raft replay.
-        db.flushWal(true);
+        // Make every write durable: a clean shutdown then needs no Raft replay.
+        if (writeOptions.disableWAL()) {
+          flushAll();
+        } else {
+          db.flushWal(true);
+        }
       } catch (RocksDBException e) {
-        LOG.warn("Could not sync the WAL of {} on close: {}", directory, e.getMessage());
+        LOG.warn("Could not make the last writes of {} durable on close: {}", directory, e.getMessage());
       }
       handles.values().forEach(ColumnFamilyHandle::close);
       try {
