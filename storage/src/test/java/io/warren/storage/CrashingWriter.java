@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Run in a child JVM by {@link StoreCrashTest}: writes batches that span three families until it is
- * killed, printing how many are written (each line is printed only after its batch returned).
+ * killed, printing how many are written (each line is printed only after its batch returned). A
+ * second argument names the {@link StoreOptions.WriteLog} mode (default WRITTEN).
  */
 public final class CrashingWriter {
   static final long TOTAL = 1_000_000;
@@ -15,7 +16,8 @@ public final class CrashingWriter {
 
   public static void main(String[] args) {
     byte[] body = new byte[8192];
-    try (Store store = Stores.open(Path.of(args[0]), OPTIONS);
+    StoreOptions.WriteLog mode = args.length > 1 ? StoreOptions.WriteLog.valueOf(args[1]) : StoreOptions.WriteLog.WRITTEN;
+    try (Store store = Stores.open(Path.of(args[0]), OPTIONS.withWriteLog(mode));
         StoreBatch batch = store.newBatch()) {
       for (long i = 1; ; i++) {
         batch.clear();

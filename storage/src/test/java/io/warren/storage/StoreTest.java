@@ -43,6 +43,21 @@ class StoreTest {
   }
 
   @Test
+  void withoutWriteLogACleanCloseKeepsEveryWrite() {
+    StoreOptions unlogged = OPTIONS.withWriteLog(StoreOptions.WriteLog.NONE);
+    try (Store store = Stores.open(tmp.resolve("db"), unlogged);
+        StoreBatch batch = store.newBatch()) {
+      batch.put("meta", b("q1"), b("declared"));
+      batch.put("bodies", b("m1"), new byte[8192]);
+      store.write(batch);
+    }
+    try (Store store = Stores.open(tmp.resolve("db"), unlogged)) {
+      assertThat(store.get("meta", b("q1"))).isEqualTo(b("declared"));
+      assertThat(store.get("bodies", b("m1"))).hasSize(8192);
+    }
+  }
+
+  @Test
   void concurrentReadersNeverSeeHalfABatch() throws Exception {
     // A writer moves one unit at a time between two keys; an iterator reads one consistent view,
     // so the total it sees must never change.
