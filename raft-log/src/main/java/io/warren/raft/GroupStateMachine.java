@@ -14,8 +14,10 @@ import java.util.Set;
  * <p>Determinism: {@link #apply} must compute the same changes and reply on every replica from the
  * same prior state and command: no clocks, randomness, or reads of anything but the store and
  * in-memory state built from it.
+ *
+ * @param <C> a command as {@link #decode} reads it from its bytes
  */
-public interface GroupStateMachine {
+public interface GroupStateMachine<C> {
   /**
    * The column families this machine writes. Called once, before {@link #restore}. The family
    * {@value RaftNode#BOOKKEEPING_FAMILY} is reserved for this layer.
@@ -28,6 +30,14 @@ public interface GroupStateMachine {
    * object then shows the new contents: keep the reference). Must not write to the store.
    */
   void restore(Store store);
+
+  /**
+   * Reads a command from the bytes given to {@link RaftNode#submit}. A pure function of the bytes:
+   * on the leader it runs when the command is submitted, on the submitting thread, so that the
+   * apply thread (the group's bottleneck) need not; elsewhere it runs just before {@link #apply}.
+   * A failure here is a failure of {@link #apply} (and stops the group).
+   */
+  C decode(byte[] command);
 
   /**
    * Applies one committed command, on every replica, in log order, exactly once per log index (the
@@ -43,10 +53,11 @@ public interface GroupStateMachine {
    * this node (fail-stop, so replicas never diverge) and must be repaired by an operator.
    *
    * @param index the Raft log index of the entry (increasing, with gaps)
-   * @param command the bytes given to {@link RaftNode#submit}
+   * @param command the command, as {@link #decode} read it from the bytes given to {@link
+   *     RaftNode#submit}; a fresh object for this call
    * @return the reply handed to the submitter (may be empty, never null)
    */
-  byte[] apply(long index, byte[] command, StoreBatch batch);
+  byte[] apply(long index, C command, StoreBatch batch);
 
   /**
    * The changes of the command applied at {@code index} are now in the store (the batch was

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -58,7 +59,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   }
 
   private final String groupName;
-  private final GroupStateMachine machine;
+  private final GroupStateMachine<?> machine;
   private final GroupDatabase database;
   private final Events events;
   private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
@@ -68,7 +69,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   private LogPosition persisted = LogPosition.NONE;
 
   ReplicatedStateMachine(
-      String groupName, GroupStateMachine machine, GroupDatabase database, Events events) {
+      String groupName, GroupStateMachine<?> machine, GroupDatabase database, Events events) {
     this.groupName = groupName;
     this.machine = machine;
     this.database = database;
@@ -106,6 +107,27 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     return snapshots;
   }
 
+  /** An entry read on the leader when it was submitted; see {@link GroupStateMachine#decode}. */
+  private record Decoded(Envelope.Entry entry, Object command) {}
+
+  /**
+   * On the leader, for an entry submitted through it: reads the entry and its command now, on the
+   * submitting thread, so that the apply thread finds them ready in the transaction context.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    try {
+      Envelope.Entry entry = Envelope.parseEntry(request.getMessage().getContent().toByteArray());
+      Object command = entry.kind() == Envelope.COMMAND ? machine.decode(entry.payload()) : null;
+      trx.setStateMachineContext(new Decoded(entry, command));
+    } catch (RuntimeException e) {
+      // Left to the apply, which reads the log entry again and fails the same way on every replica.
+      LOG.debug("Group {}: cannot read a submitted entry ahead of its apply: {}", groupName, e.toString());
+    }
+    return trx;
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
@@ -115,8 +137,13 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       if (index <= persisted.index()) {
         reply = Envelope.replayed();
       } else {
-        byte[] framed = trx.getStateMachineLogEntry().getLogData().toByteArray();
-        reply = applyFramed(new LogPosition(entry.getTerm(), index), framed);
+        Decoded decoded =
+            trx.getStateMachineContext() instanceof Decoded d
+                ? d
+                : new Decoded(
+                    Envelope.parseEntry(trx.getStateMachineLogEntry().getLogData().toByteArray()),
+                    null);
+        reply = applyEntry(new LogPosition(entry.getTerm(), index), decoded);
       }
       updateLastAppliedTermIndex(entry.getTerm(), index);
     }
@@ -125,9 +152,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
         Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
   }
 
-  private byte[] applyFramed(LogPosition position, byte[] framed) {
+  private byte[] applyEntry(LogPosition position, Decoded decoded) {
     try (StoreBatch batch = database.store().newBatch()) {
-      Envelope.Entry entry = Envelope.parseEntry(framed);
+      Envelope.Entry entry = decoded.entry();
       long expected = sessions.expected(entry.origin());
       byte[] reply;
       if (entry.seq() < expected) {
@@ -137,7 +164,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       } else {
         reply =
             switch (entry.kind()) {
-              case Envelope.COMMAND -> applyCommand(position.index(), entry.payload(), batch);
+              case Envelope.COMMAND -> applyCommand(position.index(), decoded, batch);
               case Envelope.BARRIER -> Envelope.ok(new byte[0]);
               default -> throw new IllegalStateException(
                   "group " + groupName + ": unknown entry kind " + entry.kind() + " at " + position);
@@ -158,14 +185,25 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     }
   }
 
-  private byte[] applyCommand(long index, byte[] command, StoreBatch batch) {
+  private byte[] applyCommand(long index, Decoded decoded, StoreBatch batch) {
     try {
-      byte[] reply = machine.apply(index, command, batch);
+      byte[] reply = apply(machine, index, decoded, batch);
       return Envelope.ok(reply == null ? new byte[0] : reply);
     } catch (CommandRejectedException e) {
       batch.clear();
       return Envelope.rejected(e.getMessage());
     }
+  }
+
+  /** Applies with the command read on submission, or reads it now. */
+  @SuppressWarnings("unchecked")
+  private static <C> byte[] apply(
+      GroupStateMachine<C> machine, long index, Decoded decoded, StoreBatch batch) {
+    C command =
+        decoded.command() != null
+            ? (C) decoded.command()
+            : machine.decode(decoded.entry().payload());
+    return machine.apply(index, command, batch);
   }
 
   @Override

@@ -4,5 +4,5 @@ package io.warren.raft;
 @FunctionalInterface
 public interface StateMachineFactory {
   /** A new instance for the group called {@code groupName} (see {@link GroupSpec#name()}). */
-  GroupStateMachine create(String groupName);
+  GroupStateMachine<?> create(String groupName);
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Commands starting with "reject" are refused. It records anything that would betray a double or
  * out-of-order apply.
  */
-final class CounterMachine implements GroupStateMachine, LargeValues {
+final class CounterMachine implements GroupStateMachine<byte[]>, LargeValues {
   static final String ENTRIES = "entries";
   static final String META = "meta";
   private static final byte[] COUNT = Keys.ofString("count");
@@ -53,6 +53,11 @@ final class CounterMachine implements GroupStateMachine, LargeValues {
     lastIndex = all.isEmpty() ? -1 : all.get(all.size() - 1).index();
     countAtLastRestore = count;
     restores.incrementAndGet();
+  }
+
+  @Override
+  public byte[] decode(byte[] command) {
+    return command;
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.Set;
  * broker thread and waiting for the writes that describe the durable changes ({@link
  * TopologyRecords}); those go into the entry's batch.
  */
-public final class MetaMachine implements GroupStateMachine {
+public final class MetaMachine implements GroupStateMachine<CommandBatch> {
   /** The node side: applies on the broker thread and waits for it. */
   public interface Host {
     /** Rebuilds the topology from stored records, before any entry is applied. */
@@ -49,8 +49,13 @@ public final class MetaMachine implements GroupStateMachine {
   }
 
   @Override
-  public byte[] apply(long index, byte[] command, StoreBatch batch) {
-    for (TopologyRecords.Write w : host.applyMeta(index, CommandBatch.decode(command))) {
+  public CommandBatch decode(byte[] command) {
+    return CommandBatch.decode(command);
+  }
+
+  @Override
+  public byte[] apply(long index, CommandBatch command, StoreBatch batch) {
+    for (TopologyRecords.Write w : host.applyMeta(index, command)) {
       if (w.value() == null) {
         batch.delete(TopologyRecords.FAMILY, w.key());
       } else {

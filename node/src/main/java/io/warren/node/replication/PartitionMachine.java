@@ -40,7 +40,7 @@ import java.util.function.Function;
  * those of earlier runs, and every message handed out before comes back marked redelivered (the
  * stored watermark says which).
  */
-public final class PartitionMachine implements GroupStateMachine, LargeValues {
+public final class PartitionMachine implements GroupStateMachine<CommandBatch>, LargeValues {
   private final String group;
   private final Consumer<EntryResults> sink;
   private Store store;
@@ -114,9 +114,13 @@ public final class PartitionMachine implements GroupStateMachine, LargeValues {
   }
 
   @Override
-  public synchronized byte[] apply(long index, byte[] command, StoreBatch batch) {
+  public CommandBatch decode(byte[] command) {
+    return CommandBatch.decode(command);
+  }
+
+  @Override
+  public synchronized byte[] apply(long index, CommandBatch entry, StoreBatch batch) {
     evictWritten();
-    CommandBatch entry = CommandBatch.decode(command);
     List<EntryResults.Tagged> results = new ArrayList<>(entry.commands().size());
     writer.batch = batch;
     try {
