@@ -190,6 +190,8 @@ public final class Broker {
       return Reply.OK;
     } else if (command instanceof Restarted c) {
       return restarted(c);
+    } else if (command instanceof Command.NodeDown c) {
+      return nodeDown(c);
     }
     throw new IllegalArgumentException("unknown command " + command);
   }
@@ -261,14 +263,27 @@ public final class Broker {
   }
 
   private Reply restarted(Restarted c) {
+    int node = ConnectionIds.node(c.firstLiveConnection());
     for (Long id : List.copyOf(connections.keySet())) {
-      if (id < c.firstLiveConnection()) {
+      if (ConnectionIds.node(id) == node && id < c.firstLiveConnection()) {
         closeConnection(new CloseConnection(id));
       }
     }
-    for (VirtualHost vh : vhosts.values()) {
-      for (QueueState q : vh.queues.values()) {
-        q.dropTransient();
+    if (c.dropTransient()) {
+      for (VirtualHost vh : vhosts.values()) {
+        for (QueueState q : vh.queues.values()) {
+          q.dropTransient();
+        }
+      }
+    }
+    return Reply.OK;
+  }
+
+  private Reply nodeDown(Command.NodeDown c) {
+    for (Long id : List.copyOf(connections.keySet())) {
+      if (ConnectionIds.node(id) == c.node()) {
+        closeConnection(new CloseConnection(id));
+        out().add(new Effect.ConnectionForced(id));
       }
     }
     return Reply.OK;

@@ -118,12 +118,23 @@ public sealed interface Command {
   }
 
   /**
-   * The node restarted. Every connection with an id below {@code firstLiveConnection} belongs to an
-   * earlier run and is gone: its channels close and what they held returns to the queues, marked
-   * redelivered. Transient (non-persistent) messages are dropped, since they do not survive a
-   * restart.
+   * A node restarted. Its connections of earlier runs are gone: every connection of the same node
+   * ({@link ConnectionIds#node}) with an id below {@code firstLiveConnection} closes, and what its
+   * channels held returns to the queues, marked redelivered.
+   *
+   * @param dropTransient drop transient (non-persistent) messages, as a single node does on
+   *     restart; in a cluster they stay, since the queue outlived the node on its other replicas
    */
-  record Restarted(long firstLiveConnection) implements Command {}
+  record Restarted(long firstLiveConnection, boolean dropTransient) implements Command {}
+
+  /**
+   * The cluster found a node unreachable. Its connections (those with {@link ConnectionIds#node}
+   * {@code node}) close as far as the queues are concerned: what their channels held returns to
+   * the queues, marked redelivered, for consumers elsewhere. A node that was in fact alive (cut off
+   * by a partition, or back already) learns of it by applying this command too, and drops those
+   * clients ({@link Effect.ConnectionForced}) so that they reconnect.
+   */
+  record NodeDown(int node) implements Command {}
 
   enum Outcome {
     ACK,

@@ -25,6 +25,12 @@ public sealed interface Effect {
     }
   }
 
+  /**
+   * The connection no longer exists in the queues' state (its node was declared down): drop the
+   * client with connection.close 320 CONNECTION_FORCED, so that it reconnects and starts afresh.
+   */
+  record ConnectionForced(long connection) implements Effect {}
+
   /** The server cancelled a consumer (its queue was deleted): tell the client with basic.cancel. */
   record ConsumerCancelled(ChannelRef channel, String consumerTag, QueueName queue) implements Effect {
     @Override

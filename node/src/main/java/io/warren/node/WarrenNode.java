@@ -2,9 +2,11 @@ package io.warren.node;
 
 import io.warren.model.Broker;
 import io.warren.model.Command;
+import io.warren.model.ConnectionIds;
 import io.warren.node.amqp.AmqpServer;
 import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.broker.ReplicatedCommandLog;
+import io.warren.node.cluster.NodeFailureDetector;
 import io.warren.node.config.WarrenConfig;
 import io.warren.node.metrics.BrokerSnapshot;
 import io.warren.node.metrics.MetricsServer;
@@ -19,9 +21,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -38,7 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarrenNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WarrenNode.class);
-  private static final long START_TIMEOUT_SECONDS = 120;
+  // As long as RabbitMQ waits for its peers at boot (10 tries of 30 s): the first node of a cluster
+  // waits here until a majority has started.
+  private static final long START_TIMEOUT_SECONDS = 300;
 
   private final WarrenConfig config;
   private final Map<String, PartitionMachine> partitionMachines = new ConcurrentHashMap<>();
@@ -48,6 +54,7 @@ public final class WarrenNode implements AutoCloseable {
   private AmqpServer amqp;
   private MemoryAlarm memoryAlarm;
   private MetricsServer metrics;
+  private NodeFailureDetector failureDetector;
 
   public WarrenNode(WarrenConfig config) {
     this.config = config;
@@ -59,13 +66,19 @@ public final class WarrenNode implements AutoCloseable {
     dataDirectory = DataDirectory.open(config.get(WarrenConfig.DATA_DIR));
     Path dataDir = dataDirectory.path();
     long run = NodeRuns.next(dataDir);
-    List<String> partitions = IntStream.range(0, config.get(WarrenConfig.PARTITIONS_PER_NODE))
+    Map<String, String> peers = peers(nodeId);
+    List<String> members = List.copyOf(peers.keySet()); // sorted: every node numbers them alike
+    // Every node hosts a replica of every partition; their leaders start spread over the nodes.
+    List<String> partitions = IntStream.range(0, config.get(WarrenConfig.PARTITIONS_PER_NODE) * members.size())
         .mapToObj(i -> "partition-" + i).toList();
-    commandLog = new ReplicatedCommandLog(Broker.withReplicatedStandIns(), run, partitions);
-    startRaft(nodeId, dataDir, partitions);
-    // Connections of earlier runs are gone: what they held comes back, redelivered.
-    long firstConnection = run << 32;
-    await(commandLog.submit(new Command.Restarted(firstConnection)), "closing the connections of the last run");
+    long firstConnection = ConnectionIds.first(members.indexOf(nodeId), run);
+    commandLog = new ReplicatedCommandLog(Broker.withReplicatedStandIns(), firstConnection, partitions, members.size() > 1);
+    startRaft(nodeId, peers, dataDir, partitions);
+    // Connections of this node's earlier runs are gone: what they held comes back, redelivered.
+    // A single node also drops transient messages; in a cluster the queues lived on elsewhere.
+    boolean single = members.size() == 1;
+    await(commandLog.submit(new Command.Restarted(firstConnection, single)),
+        "closing the connections of the last run");
     log.info("Node {} (run {}) recovered its queues in {} ms", nodeId, run,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
@@ -81,14 +94,32 @@ public final class WarrenNode implements AutoCloseable {
       throw new UncheckedIOException("cannot listen for metrics on port "
           + config.get(WarrenConfig.METRICS_PORT), e);
     }
+    if (members.size() > 1) {
+      failureDetector = new NodeFailureDetector(raft, ReplicatedCommandLog.META_GROUP, members,
+          Duration.ofSeconds(config.get(WarrenConfig.CLUSTER_NODE_DOWN_AFTER)), commandLog::submit);
+      failureDetector.start();
+    }
     log.info("Warren node {} started; AMQP on {}, metrics on {}", nodeId, amqp.address(), metrics.address());
   }
 
-  private void startRaft(String nodeId, Path dataDir, List<String> partitions) throws InterruptedException {
+  /**
+   * The cluster's nodes, id to Raft address: the configured peers, or this node alone on loopback
+   * (then the Raft port stays off the network).
+   */
+  private Map<String, String> peers(String nodeId) {
+    Map<String, String> configured = config.get(WarrenConfig.CLUSTER_PEERS);
+    if (!configured.isEmpty()) {
+      return new TreeMap<>(configured);
+    }
     int port = config.get(WarrenConfig.RAFT_PORT);
     if (port == 0) {
       port = freePort();
     }
+    return new TreeMap<>(Map.of(nodeId, "127.0.0.1:" + port));
+  }
+
+  private void startRaft(String nodeId, Map<String, String> peers, Path dataDir, List<String> partitions)
+      throws InterruptedException {
     long maxMessage = config.get(WarrenConfig.MAX_MESSAGE_SIZE);
     long snapshotEvery = config.get(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD);
     long segment = config.get(WarrenConfig.RAFT_SEGMENT_SIZE);
@@ -104,9 +135,8 @@ public final class WarrenNode implements AutoCloseable {
         .segmentSizeBytes(segment)
         .preallocatedBytes(Math.min(segment, 4L << 20))
         .build();
-    // One node for now (the cluster issue adds peers): Raft traffic stays on loopback.
-    RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, Map.of(nodeId, "127.0.0.1:" + port), dataDir,
-        "127.0.0.1", settings);
+    // The Raft port listens on the host of this node's own peer address.
+    RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, peers, dataDir, null, settings);
     raft = RaftNode.start(raftConfig, group -> {
       if (group.equals(ReplicatedCommandLog.META_GROUP)) {
         return new MetaMachine(commandLog);
@@ -118,9 +148,15 @@ public final class WarrenNode implements AutoCloseable {
     List<String> groups = new ArrayList<>();
     groups.add(ReplicatedCommandLog.META_GROUP);
     groups.addAll(partitions);
-    // Metadata first: partitions' queues are declared in it.
-    for (String group : groups) {
-      await(raft.ensureGroup(new GroupSpec(group, List.of(nodeId), nodeId)), "starting Raft group " + group);
+    // Metadata first: partitions' queues are declared in it. Preferred leaders rotate over the
+    // nodes so that each leads its share of the partitions.
+    List<String> members = List.copyOf(peers.keySet());
+    for (int i = 0; i < groups.size(); i++) {
+      GroupSpec spec = new GroupSpec(groups.get(i), members, members.get(i % members.size()));
+      await(raft.ensureGroup(spec), "starting Raft group " + spec.name());
+    }
+    if (members.size() > 1) {
+      log.info("Node {} waits for a majority of {} to elect leaders", nodeId, members);
     }
     commandLog.attach(raft::submit);
     for (String group : groups) {
@@ -180,6 +216,10 @@ public final class WarrenNode implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (failureDetector != null) {
+      failureDetector.close();
+      failureDetector = null;
+    }
     if (metrics != null) {
       metrics.close();
       metrics = null;

@@ -94,7 +94,7 @@ class ReplicationModelTest {
     Result delivered = apply(partition, new Consume(old, q("q"), "c", false, false, 1, 10, Arguments.EMPTY));
     assertThat(body((Effect.Deliver) delivered.effects().get(0))).isEqualTo("p1");
 
-    apply(partition, new Restarted(1L << 32));
+    apply(partition, new Restarted(1L << 32, true));
 
     QueueState queue = partition.queue(q("q")).orElseThrow();
     assertThat(queue.consumerCount()).isZero();
@@ -105,6 +105,43 @@ class ReplicationModelTest {
         .effects();
     assertThat(effects).extracting(e -> body((Effect.Deliver) e)).containsExactly("p1", "p2");
     assertThat(effects).extracting(e -> ((Effect.Deliver) e).redelivered()).containsExactly(true, false);
+  }
+
+  @Test
+  void restartedInAClusterClosesOnlyThatNodesEarlierConnectionsAndKeepsTransientMessages() {
+    Broker partition = new Broker();
+    apply(partition, durable("q"));
+    apply(partition, new Enqueue(List.of(q("q")), message("", "", "t1")));
+    ChannelRef otherNode = new ChannelRef(ConnectionIds.first(1, 4) + 1, 1);
+    ChannelRef sameNodeOldRun = new ChannelRef(ConnectionIds.first(2, 4) + 1, 1);
+    apply(partition, new Consume(otherNode, q("q"), "c1", false, false, 0, 10, Arguments.EMPTY));
+    apply(partition, new Consume(sameNodeOldRun, q("q"), "c2", false, false, 0, 10, Arguments.EMPTY));
+
+    apply(partition, new Restarted(ConnectionIds.first(2, 5), false));
+
+    QueueState queue = partition.queue(q("q")).orElseThrow();
+    assertThat(queue.consumerCount()).isEqualTo(1);
+    assertThat(queue.unackedCount() + queue.readyCount()).as("the transient message stays").isEqualTo(1);
+  }
+
+  @Test
+  void nodeDownReturnsWhatThatNodesConnectionsHeldAndForcesThemClosed() {
+    Broker partition = new Broker();
+    apply(partition, durable("q"));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("p1")));
+    apply(partition, new Enqueue(List.of(q("q")), persistent("p2")));
+    long doomed = ConnectionIds.first(2, 1) + 1;
+    long survivor = ConnectionIds.first(0, 1) + 1;
+    apply(partition, new Consume(new ChannelRef(doomed, 1), q("q"), "d", false, false, 0, 10, Arguments.EMPTY));
+
+    Result down = apply(partition, new Command.NodeDown(2));
+    assertThat(down.effects()).containsExactly(new Effect.ConnectionForced(doomed));
+
+    List<Effect> effects = apply(partition,
+        new Consume(new ChannelRef(survivor, 1), q("q"), "s", false, false, 0, 10, Arguments.EMPTY)).effects();
+    assertThat(effects).extracting(e -> body((Effect.Deliver) e)).containsExactly("p1", "p2");
+    assertThat(effects).extracting(e -> ((Effect.Deliver) e).redelivered()).containsExactly(true, true);
+    assertThat(apply(partition, new Command.NodeDown(1)).effects()).as("node 1 has no connections").isEmpty();
   }
 
   @Test

@@ -60,7 +60,7 @@ final class RatisConfig {
     RaftServerConfigKeys.Notification.setNoLeaderTimeout(p, td(s.noLeaderTimeout()));
     RaftServerConfigKeys.setCloseThreshold(p, td(s.closeThreshold()));
 
-    // Log: segment sizes, group commit, no unsafe flush, no METADATA entry per commit.
+    // Log: segment sizes, group commit, no unsafe flush.
     Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.segmentSizeBytes()));
     Log.setPreallocatedSize(p, SizeInBytes.valueOf(s.preallocatedBytes()));
     Log.setSegmentCacheNumMax(p, s.segmentCacheNum());
@@ -70,7 +70,11 @@ final class RatisConfig {
     Log.setForceSyncNum(p, s.forceSyncNum());
     Log.setUnsafeFlushEnabled(p, false);
     Log.setAsyncFlushEnabled(p, s.asyncFlush());
-    Log.setLogMetadataEnabled(p, false);
+    // A commit-index entry after each commit wakes the leader's log appenders, so followers learn
+    // of the commit at once rather than at the next heartbeat (half an election timeout): without
+    // it, a node that is not the leader applies, and so delivers to its consumers, up to that much
+    // later whenever traffic is sparse. A single node has no followers to tell.
+    Log.setLogMetadataEnabled(p, config.peers().size() > 1);
     Log.setAppendEntriesComposeEnabled(p, false);
     Log.setCorruptionPolicy(p, Log.CorruptionPolicy.EXCEPTION);
 

@@ -191,6 +191,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
           if (ch != null && ch.ref.equals(c.channel())) {
             ch.consumerCancelled(c);
           }
+        } else if (item instanceof Effect.ConnectionForced) {
+          throw new AmqpException(ReplyCode.CONNECTION_FORCED, "this node was declared down by the cluster; reconnect");
         }
       } catch (AmqpException e) {
         connectionError(e);

@@ -188,6 +188,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   private final Broker broker;
   private final TopologyRecords records;
   private final long origin;
+  private final boolean clustered;
   private final List<String> partitions;
   private volatile GroupLog groups;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -211,9 +212,12 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
    * @param origin this node run's id, unique across runs and nodes: entries carry it so results
    *     reach the run that submitted them
    * @param partitions the names of the queue partition groups
+   * @param clustered other nodes share the groups (a channel's first commands then wait for this
+   *     node's metadata to catch up)
    */
-  public ReplicatedCommandLog(Broker broker, long origin, List<String> partitions) {
+  public ReplicatedCommandLog(Broker broker, long origin, List<String> partitions, boolean clustered) {
     this.broker = broker;
+    this.clustered = clustered;
     this.records = new TopologyRecords(broker);
     broker.setChanges(records);
     this.origin = origin;
@@ -459,6 +463,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       bindingChange(s, slot, x.source(), x.destination());
     } else if (c instanceof Command.AddVhost) {
       toMeta(s, slot);
+    } else if (c instanceof Command.OpenChannel x && clustered) {
+      openChannelAfterMetadata(s, slot, x);
     } else if (c instanceof Command.CloseChannel x) {
       everywhere(s, slot, x.channel().connection(), connectionGroups.getOrDefault(x.channel().connection(), Set.of()));
     } else if (c instanceof Command.CloseConnection x) {
@@ -466,7 +472,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     } else if (c instanceof Command.SetChannelPrefetch x) {
       partitions.forEach(g -> touch(x.channel().connection(), g));
       everywhere(s, slot, x.channel().connection(), Set.copyOf(partitions));
-    } else if (c instanceof Command.Restarted) {
+    } else if (c instanceof Command.Restarted || c instanceof Command.NodeDown) {
       everywhere(s, slot, 0, Set.copyOf(partitions));
     } else if (c instanceof Command.SetFlow x) {
       partitions.forEach(g -> touch(x.channel().connection(), g));
@@ -664,6 +670,18 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   }
 
   /**
+   * In a cluster this node's copy of the metadata may trail what another node has just confirmed
+   * to a client (a queue, exchange or binding declared there). So a new channel's commands wait
+   * until everything committed in the metadata group so far is applied here: a client that
+   * declares through one node and then opens a channel on another finds what it declared.
+   */
+  private void openChannelAfterMetadata(SessionState s, Slot slot, Command.OpenChannel open) {
+    emitAll(applyHere(open).effects());
+    barrier(s, slot);
+    toGroup(META_GROUP, new Command.Sync(open.channel()), new BarrierStep(s, slot));
+  }
+
+  /**
    * A command that concerns a connection everywhere: applied here and in every partition that
    * knows the connection; the reply is this node's.
    */
@@ -849,10 +867,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       ConsumerKey key;
       if (e instanceof Effect.Deliver d) {
         key = new ConsumerKey(d.channel(), d.consumerTag());
-      } else {
-        Effect.ConsumerCancelled c = (Effect.ConsumerCancelled) e;
+      } else if (e instanceof Effect.ConsumerCancelled c) {
         key = new ConsumerKey(c.channel(), c.consumerTag());
         consumerGroups.remove(key);
+      } else {
+        key = null;
       }
       if (s != null) {
         s.emit(e, key);

@@ -2,7 +2,10 @@ package io.warren.node.config;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /** Parsers for setting values; each throws with a short reason on bad input. */
@@ -30,6 +33,40 @@ final class Parsers {
         throw new IllegalArgumentException("only letters, digits, '-' and '_' are allowed");
       }
       return text;
+    };
+  }
+
+  /**
+   * Cluster members as {@code id=host:port} pairs separated by commas (the Raft address of each
+   * node, this one included); empty for a single node. Ids follow {@link #identifier()}.
+   */
+  static Function<String, Map<String, String>> peers() {
+    Function<String, String> id = identifier();
+    Function<String, Integer> port = intRange(1, 65535);
+    return text -> {
+      Map<String, String> peers = new TreeMap<>();
+      for (String item : text.split(",")) {
+        String entry = item.trim();
+        if (entry.isEmpty()) {
+          continue;
+        }
+        int eq = entry.indexOf('=');
+        int colon = entry.lastIndexOf(':');
+        if (eq <= 0 || colon < eq + 2 || colon == entry.length() - 1) {
+          throw new IllegalArgumentException("'" + entry + "' is not id=host:port");
+        }
+        String name = entry.substring(0, eq).trim();
+        try {
+          id.apply(name);
+          port.apply(entry.substring(colon + 1).trim());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("'" + entry + "': " + e.getMessage());
+        }
+        if (peers.put(name, entry.substring(eq + 1).trim()) != null) {
+          throw new IllegalArgumentException("node '" + name + "' is listed twice");
+        }
+      }
+      return Collections.unmodifiableMap(peers);
     };
   }
 

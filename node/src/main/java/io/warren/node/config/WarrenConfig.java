@@ -30,6 +30,15 @@ public final class WarrenConfig {
       new Setting<>("data.dir", Path.of("data"), "Directory for the Raft logs and RocksDB.", Parsers.path());
   public static final Setting<Integer> RAFT_PORT =
       new Setting<>("raft.port", 25690, "Port of the node-to-node Raft traffic (0 = any free port).", Parsers.port());
+  public static final Setting<Map<String, String>> CLUSTER_PEERS =
+      new Setting<>("cluster.peers", Map.of(),
+          "Every node of the cluster, this one included, as id=host:port of its Raft port, comma separated "
+              + "(warren1=node1:25690,warren2=node2:25690,...); the same list on every node. Empty: a "
+              + "single node, with Raft on 127.0.0.1:raft.port.", Parsers.peers());
+  public static final Setting<Integer> CLUSTER_NODE_DOWN_AFTER =
+      new Setting<>("cluster.node-down-after", 10,
+          "Seconds a node may stay silent before the cluster declares it down and what its consumers held "
+              + "returns to the queues.", Parsers.intRange(1, 3600));
   public static final Setting<Long> RAFT_SNAPSHOT_THRESHOLD =
       new Setting<>("raft.snapshot-threshold", 20_000L,
           "Log entries per Raft group between snapshots (RocksDB checkpoints); the log is purged behind them.",
@@ -70,9 +79,12 @@ public final class WarrenConfig {
       new Setting<>("loopback-users", List.of("guest"),
           "Users that may only connect from loopback addresses (comma separated; empty allows all).", Parsers.list());
 
+  /** Most nodes in a cluster: a node's position in the sorted peer list fits in a byte of its ids. */
+  public static final int MAX_NODES = 255;
+
   /** Every known setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
+      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, CLUSTER_PEERS, CLUSTER_NODE_DOWN_AFTER, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
       PARTITIONS_PER_NODE, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
       HEARTBEAT, MAX_MESSAGE_SIZE, MEMORY_HIGH_WATERMARK, DEFAULT_USER, DEFAULT_PASS, LOOPBACK_USERS);
 
@@ -103,7 +115,21 @@ public final class WarrenConfig {
     overrides.putAll(fromEnvironment(environment));
     WarrenConfig config = defaults();
     overrides.forEach((key, text) -> config.values.put(key, setting(key).parse(text)));
+    config.checkConsistent();
     return config;
+  }
+
+  /** Checks what no single setting can check alone. */
+  private void checkConsistent() {
+    Map<String, String> peers = get(CLUSTER_PEERS);
+    if (!peers.isEmpty() && !peers.containsKey(get(NODE_ID))) {
+      throw new ConfigException("bad value for " + CLUSTER_PEERS.key() + " (" + CLUSTER_PEERS.environmentVariable()
+          + "): it lists " + peers.keySet() + " but not this node, '" + get(NODE_ID) + "' (" + NODE_ID.key() + ")");
+    }
+    if (peers.size() > MAX_NODES) {
+      throw new ConfigException("bad value for " + CLUSTER_PEERS.key() + " (" + CLUSTER_PEERS.environmentVariable()
+          + "): at most " + MAX_NODES + " nodes, got " + peers.size());
+    }
   }
 
   public <T> T get(Setting<T> setting) {

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public record CommandBatch(long origin, List<Tagged> commands) {
   /** Bumped when the layout changes, so an old entry is never misread as a new one. */
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   /** A correlation id and a tag byte: the least a command takes. */
   private static final int MIN_COMMAND_BYTES = Long.BYTES + 1;

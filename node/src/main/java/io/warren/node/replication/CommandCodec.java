@@ -120,8 +120,11 @@ public final class CommandCodec {
           (w, c) -> w.channel(c.channel()).queue(c.queue()).outcome(c.outcome()).longs(c.messageIds()),
           r -> new Settle(r.channel(), r.queue(), r.outcome(), r.longs())),
       layout(23, Restarted.class,
-          (w, c) -> w.int64(c.firstLiveConnection()),
-          r -> new Restarted(r.int64())));
+          (w, c) -> w.int64(c.firstLiveConnection()).bool(c.dropTransient()),
+          r -> new Restarted(r.int64(), r.bool())),
+      layout(24, Command.NodeDown.class,
+          (w, c) -> w.int32(c.node()),
+          r -> new Command.NodeDown(r.int32())));
 
   private static final Map<Class<?>, Layout<?>> BY_TYPE = new HashMap<>();
   private static final Layout<?>[] BY_TAG = new Layout<?>[256];

@@ -72,6 +72,25 @@ class WarrenConfigTest {
   }
 
   @Test
+  void peersAreReadFromTheEnvironmentAndMustIncludeThisNode() {
+    WarrenConfig config = WarrenConfig.load(null, Map.of(
+        "WARREN_NODE_ID", "b",
+        "WARREN_CLUSTER_PEERS", "c=node3:25690, a=node1:25690,b=node2:25691"));
+    assertThat(config.get(WarrenConfig.CLUSTER_PEERS))
+        .containsExactly(Map.entry("a", "node1:25690"), Map.entry("b", "node2:25691"), Map.entry("c", "node3:25690"));
+    assertThatThrownBy(() -> WarrenConfig.load(null, Map.of("WARREN_CLUSTER_PEERS", "a=node1:25690,b=node2:25690")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.peers")
+        .hasMessageContaining("warren1");
+    assertThatThrownBy(() -> WarrenConfig.load(null, Map.of("WARREN_CLUSTER_PEERS", "warren1=node1")))
+        .hasMessageContaining("not id=host:port");
+    assertThatThrownBy(() -> WarrenConfig.load(null, Map.of("WARREN_CLUSTER_PEERS", "warren1=a:1,warren1=b:2")))
+        .hasMessageContaining("listed twice");
+    assertThatThrownBy(() -> WarrenConfig.load(null, Map.of("WARREN_CLUSTER_PEERS", "warren1=a:99999")))
+        .hasMessageContaining("between 1 and 65535");
+  }
+
+  @Test
   void missingFileIsAClearError(@TempDir Path dir) {
     assertThatThrownBy(() -> WarrenConfig.load(dir.resolve("nope.conf"), Map.of()))
         .isInstanceOf(ConfigException.class)
@@ -82,15 +101,18 @@ class WarrenConfigTest {
   void documentationListsEverySettingWithItsDefault() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
     for (Setting<?> s : WarrenConfig.ALL) {
+      String rendered = render(s.defaultValue());
       assertThat(doc).as("docs/configuration.md documents " + s.key())
-          .contains("`" + s.key() + "`")
-          .contains("`" + s.environmentVariable() + "`")
-          .contains("`" + render(s.defaultValue()) + "`");
+          .contains("| `" + s.key() + "` | `" + s.environmentVariable() + "` | "
+              + (rendered.isEmpty() ? "empty" : "`" + rendered + "`") + " |");
     }
   }
 
   /** How a default value is written in the file and the docs. */
   static String render(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return String.join(",", map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
     return value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList())
         : String.valueOf(value);
   }

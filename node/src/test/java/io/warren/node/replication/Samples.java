@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warren.model.Arguments;
 import io.warren.model.ChannelRef;
+import io.warren.model.ConnectionIds;
 import io.warren.model.Command;
 import io.warren.model.Command.AddVhost;
 import io.warren.model.Command.Bind;
@@ -120,7 +121,9 @@ final class Samples {
         new Settle(CHANNEL, QUEUE, Outcome.ACK, new long[] {1, 2, Long.MAX_VALUE}),
         new Settle(CHANNEL, QUEUE, Outcome.REQUEUE, new long[0]),
         new Settle(CHANNEL, QUEUE, Outcome.DISCARD, new long[] {-5}),
-        new Restarted(1_000));
+        new Restarted(1_000, true),
+        new Restarted(ConnectionIds.first(3, 7), false),
+        new Command.NodeDown(2));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */

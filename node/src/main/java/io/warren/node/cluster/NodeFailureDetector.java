@@ -1,0 +1,108 @@
+package io.warren.node.cluster;
+
+import io.warren.model.Command;
+import io.warren.model.Reply;
+import io.warren.model.Result;
+import io.warren.raft.GroupStatus;
+import io.warren.raft.RaftNode;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Declares unreachable nodes down, so that what their consumers held goes back to the queues for
+ * the consumers on the nodes that are left.
+ *
+ * <p>Only the leader of the metadata group decides, from Raft's own view of its followers (the
+ * time since each last answered), so one node decides at a time and no extra heartbeat traffic is
+ * needed. A node silent for longer than {@code downAfter} gets one {@link Command.NodeDown}
+ * through every partition; once it answers again it may be declared down again later. The
+ * decision goes through the logs, so every replica applies it at the same point.
+ */
+public final class NodeFailureDetector implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NodeFailureDetector.class);
+  private static final long CHECK_EVERY_MILLIS = 500;
+
+  private final RaftNode raft;
+  private final String metaGroup;
+  private final List<String> members;
+  private final long downAfterMillis;
+  private final Function<Command, CompletableFuture<Result>> submit;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "warren-failure-detector");
+        t.setDaemon(true);
+        return t;
+      });
+  /** Followers declared down in this silence; touched on the timer thread only. */
+  private final Set<String> declared = new HashSet<>();
+
+  /**
+   * @param members every node id, sorted: a node's position is its {@link Command.NodeDown#node}
+   * @param submit how commands reach the node's command log
+   */
+  public NodeFailureDetector(RaftNode raft, String metaGroup, List<String> members, Duration downAfter,
+      Function<Command, CompletableFuture<Result>> submit) {
+    this.raft = raft;
+    this.metaGroup = metaGroup;
+    this.members = List.copyOf(members);
+    this.downAfterMillis = downAfter.toMillis();
+    this.submit = submit;
+  }
+
+  public void start() {
+    timer.scheduleWithFixedDelay(this::check, CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void check() {
+    try {
+      GroupStatus status = raft.status(metaGroup).orElse(null);
+      if (status == null || status.role() != GroupStatus.Role.LEADER) {
+        declared.clear(); // the next leader judges afresh; a repeated NodeDown changes nothing
+        return;
+      }
+      for (Map.Entry<String, Long> f : status.followerLastContactMillis().entrySet()) {
+        String node = f.getKey();
+        boolean silent = f.getValue() > downAfterMillis;
+        if (!silent) {
+          if (declared.remove(node)) {
+            log.info("Node {} answers again", node);
+          }
+        } else if (declared.add(node)) {
+          declareDown(node, f.getValue());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("Failure detection check failed", e);
+    }
+  }
+
+  private void declareDown(String node, long silentMillis) {
+    int position = members.indexOf(node);
+    if (position < 0) {
+      return;
+    }
+    log.warn("Node {} has not answered for {} ms: declaring it down; what its consumers held returns to the queues",
+        node, silentMillis);
+    submit.apply(new Command.NodeDown(position)).whenComplete((r, e) -> {
+      if (e != null || r.reply() instanceof Reply.Failure) {
+        log.warn("Could not declare node {} down (will retry): {}", node, e != null ? e.toString() : r.reply());
+        timer.execute(() -> declared.remove(node));
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

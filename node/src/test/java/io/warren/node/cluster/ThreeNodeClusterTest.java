@@ -1,0 +1,183 @@
+package io.warren.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import io.warren.node.WarrenNode;
+import io.warren.node.config.WarrenConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in one JVM, each with its own data directory and ports, configured with the same
+ * peer list: they form a cluster, and a client may publish on one node and consume on another,
+ * also while one node is down and after it comes back.
+ */
+class ThreeNodeClusterTest {
+  private static final List<String> IDS = List.of("n1", "n2", "n3");
+
+  @TempDir Path tmp;
+
+  private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
+  private final Map<String, WarrenNode> nodes = new LinkedHashMap<>();
+
+  @AfterEach
+  void stopAll() {
+    nodes.values().forEach(WarrenNode::close);
+  }
+
+  @Test
+  void publishOnOneNodeConsumeOnAnotherAlsoWithANodeDown() throws Exception {
+    for (String id : IDS) {
+      raftPorts.put(id, freePort());
+    }
+    startAll(IDS);
+
+    try (Connection on1 = connect("n1"); Connection on2 = connect("n2")) {
+      Channel publisher = on1.createChannel();
+      publisher.queueDeclare("orders", true, false, false, null);
+      publishConfirmed(publisher, "orders", 0, 100);
+
+      Channel consumer = on2.createChannel();
+      assertThat(consumer.queueDeclarePassive("orders").getMessageCount()).isEqualTo(100);
+      assertThat(drain(consumer, "orders")).isEqualTo(range(0, 100));
+    }
+
+    // One node down: the other two are a majority and carry on.
+    nodes.remove("n3").close();
+    try (Connection on1 = connect("n1"); Connection on2 = connect("n2")) {
+      publishConfirmed(on2.createChannel(), "orders", 100, 150);
+      assertThat(drain(on1.createChannel(), "orders")).isEqualTo(range(100, 150));
+      publishConfirmed(on1.createChannel(), "orders", 150, 170);
+    }
+
+    // It comes back with its data, catches up, and serves the queue too.
+    startAll(List.of("n3"));
+    try (Connection on3 = connect("n3")) {
+      Channel ch = on3.createChannel();
+      assertThat(drain(ch, "orders")).isEqualTo(range(150, 170));
+      publishConfirmed(ch, "orders", 170, 180);
+    }
+    try (Connection on1 = connect("n1")) {
+      assertThat(drain(on1.createChannel(), "orders")).isEqualTo(range(170, 180));
+    }
+  }
+
+  @Test
+  void durableTopologyDeclaredOnOneNodeIsKnownToAll() throws Exception {
+    for (String id : IDS) {
+      raftPorts.put(id, freePort());
+    }
+    startAll(IDS);
+    try (Connection on1 = connect("n1"); Connection on3 = connect("n3")) {
+      Channel ch = on1.createChannel();
+      ch.exchangeDeclare("events", "topic", true);
+      ch.queueDeclare("audit", true, false, false, null);
+      ch.queueBind("audit", "events", "order.*");
+
+      // Routed on node 3 through the exchange and binding declared on node 1.
+      Channel other = on3.createChannel();
+      other.confirmSelect();
+      other.basicPublish("events", "order.created", MessageProperties.PERSISTENT_TEXT_PLAIN, body(1));
+      other.basicPublish("events", "invoice.created", MessageProperties.PERSISTENT_TEXT_PLAIN, body(2));
+      other.waitForConfirmsOrDie(30_000);
+      assertThat(drain(other, "audit")).containsExactly(1);
+    }
+  }
+
+  private void startAll(List<String> ids) throws Exception {
+    String peers = String.join(",", IDS.stream().map(id -> id + "=127.0.0.1:" + raftPorts.get(id)).toList());
+    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    for (String id : ids) {
+      WarrenConfig config = WarrenConfig.defaults()
+          .with(WarrenConfig.NODE_ID, id)
+          .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+          .with(WarrenConfig.AMQP_PORT, 0)
+          .with(WarrenConfig.METRICS_PORT, 0)
+          .with(WarrenConfig.CLUSTER_PEERS, parsePeers(peers))
+          .with(WarrenConfig.DATA_DIR, tmp.resolve(id));
+      WarrenNode node = new WarrenNode(config);
+      nodes.put(id, node);
+      // Each start waits for a majority, so they must run side by side.
+      starts.add(CompletableFuture.runAsync(() -> {
+        try {
+          node.start();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+  }
+
+  private static Map<String, String> parsePeers(String text) {
+    Map<String, String> peers = new LinkedHashMap<>();
+    for (String item : text.split(",")) {
+      String[] kv = item.split("=", 2);
+      peers.put(kv[0], kv[1]);
+    }
+    return peers;
+  }
+
+  private Connection connect(String id) throws Exception {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setPort(nodes.get(id).amqpAddress().getPort());
+    return factory.newConnection();
+  }
+
+  private static void publishConfirmed(Channel ch, String queue, int from, int to) throws Exception {
+    ch.confirmSelect();
+    for (int i = from; i < to; i++) {
+      ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, body(i));
+    }
+    ch.waitForConfirmsOrDie(60_000);
+  }
+
+  /** Gets and acks every message the queue holds now, returning their numbers in order. */
+  private static List<Integer> drain(Channel ch, String queue) throws IOException {
+    List<Integer> got = new ArrayList<>();
+    for (GetResponse r; (r = ch.basicGet(queue, false)) != null; ) {
+      got.add(Integer.parseInt(new String(r.getBody(), StandardCharsets.UTF_8)));
+      ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+    }
+    AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
+    assertThat(ok.getMessageCount()).as("left in %s", queue).isZero();
+    return got;
+  }
+
+  private static byte[] body(int i) {
+    return Integer.toString(i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<Integer> range(int from, int to) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
