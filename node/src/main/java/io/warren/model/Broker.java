@@ -117,6 +117,94 @@ public final class Broker {
     nextMessageId = Math.max(nextMessageId, id + 1);
   }
 
+  /** The clients as the queues know them; see {@link ClientsSnapshot}. */
+  public ClientsSnapshot exportClients() {
+    // Every consumer a snapshot refers to, by identity: live ones in channel order, then cancelled
+    // ones whose deliveries are still held.
+    Map<ChannelRef, List<ConsumerState>> byChannel = new HashMap<>();
+    Map<ConsumerState, ClientsSnapshot.ConsumerRef> refs = new java.util.IdentityHashMap<>();
+    java.util.function.Consumer<ConsumerState> number = c -> refs.computeIfAbsent(c, k -> {
+      List<ConsumerState> list = byChannel.computeIfAbsent(k.channel.ref, r -> new ArrayList<>());
+      list.add(k);
+      return new ClientsSnapshot.ConsumerRef(k.channel.ref, list.size() - 1);
+    });
+    connections.values().forEach(conn -> conn.channels.forEach(ref -> channels.get(ref).consumers.values().forEach(number)));
+    List<QueueState> allQueues = new ArrayList<>();
+    vhosts.values().forEach(vh -> allQueues.addAll(vh.queues.values()));
+    List<ConsumerState> heldBy = new ArrayList<>();
+    allQueues.forEach(q -> q.heldConsumers(heldBy::add));
+    heldBy.stream().sorted(java.util.Comparator.comparing((ConsumerState c) -> c.channel.ref.connection())
+            .thenComparing(c -> c.channel.ref.channel()).thenComparing(c -> c.tag))
+        .forEach(number);
+
+    List<ClientsSnapshot.Connection> conns = new ArrayList<>(connections.size());
+    connections.forEach((id, conn) -> {
+      List<ClientsSnapshot.Channel> chans = new ArrayList<>(conn.channels.size());
+      for (ChannelRef ref : conn.channels) {
+        ChannelState ch = channels.get(ref);
+        List<ClientsSnapshot.Consumer> consumers = new ArrayList<>();
+        byChannel.getOrDefault(ref, List.of()).forEach(c -> consumers.add(new ClientsSnapshot.Consumer(c.tag,
+            c.queue.name(), c.noAck, c.exclusive, c.prefetch, c.credit, c.unacked, c.arguments, c.cancelled)));
+        chans.add(new ClientsSnapshot.Channel(ref, ch.prefetch, ch.unacked, ch.flowActive, consumers,
+            ch.queues.stream().map(QueueState::name).toList()));
+      }
+      conns.add(new ClientsSnapshot.Connection(id, conn.vhost, chans));
+    });
+    return new ClientsSnapshot(conns, allQueues.stream().map(q -> q.clients(refs::get)).toList());
+  }
+
+  /**
+   * Restart: brings back the clients of a {@link ClientsSnapshot} taken at the same log index as
+   * the stored messages, after the queues and their messages are restored (those messages come
+   * back ready; the ones channels held go back to them here). Nothing is reported to {@link Changes}.
+   */
+  public void restoreClients(ClientsSnapshot snapshot) {
+    Map<ClientsSnapshot.ConsumerRef, ConsumerState> consumers = new HashMap<>();
+    for (ClientsSnapshot.Connection c : snapshot.connections()) {
+      ConnectionState conn = new ConnectionState(c.vhost());
+      connections.put(c.id(), conn);
+      for (ClientsSnapshot.Channel saved : c.channels()) {
+        ChannelState ch = new ChannelState(saved.ref());
+        ch.prefetch = saved.prefetch();
+        ch.unacked = saved.unacked();
+        ch.flowActive = saved.flowActive();
+        channels.put(saved.ref(), ch);
+        conn.channels.add(saved.ref());
+        for (int i = 0; i < saved.consumers().size(); i++) {
+          ClientsSnapshot.Consumer k = saved.consumers().get(i);
+          QueueState q = queue(k.queue()).orElseThrow(() -> new IllegalStateException("no " + k.queue() + " for a consumer"));
+          ConsumerState consumer = new ConsumerState(ch, k.tag(), q, k.noAck(), k.exclusive(), k.prefetch(), k.credit(),
+              k.arguments());
+          consumer.unacked = k.unacked();
+          consumer.cancelled = k.cancelled();
+          if (!k.cancelled()) {
+            ch.consumers.put(k.tag(), consumer);
+          }
+          consumers.put(new ClientsSnapshot.ConsumerRef(saved.ref(), i), consumer);
+        }
+        for (QueueName name : saved.queues()) {
+          ch.queues.add(queue(name).orElseThrow(() -> new IllegalStateException("no " + name + " for a channel")));
+        }
+      }
+    }
+    for (ClientsSnapshot.Queue saved : snapshot.queues()) {
+      QueueState q = queue(saved.name()).orElseThrow(() -> new IllegalStateException("no " + saved.name() + " to restore"));
+      q.restoreClients(saved, ref -> {
+        ConsumerState c = consumers.get(ref);
+        if (c == null) {
+          throw new IllegalStateException("unknown consumer " + ref + " of " + saved.name());
+        }
+        return c;
+      }, ref -> {
+        ChannelState ch = channels.get(ref);
+        if (ch == null) {
+          throw new IllegalStateException("unknown channel " + ref + " holding messages of " + saved.name());
+        }
+        return ch;
+      });
+    }
+  }
+
   /** Applies one command. A refused command changes nothing and has no effects. */
   public Result apply(Meta meta, Command command) {
     effects = null;

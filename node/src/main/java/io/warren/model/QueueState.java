@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * One queue: ready messages in order, the messages channels hold (checked out, unacked), and the
@@ -166,6 +167,57 @@ public final class QueueState {
     }
   }
 
+  /** Consumers whose deliveries are held here, cancelled ones included. */
+  void heldConsumers(java.util.function.Consumer<ConsumerState> out) {
+    checkedOut.values().forEach(e -> {
+      if (e.consumer != null) {
+        out.accept(e.consumer);
+      }
+    });
+  }
+
+  /** This queue's consumers and held messages, for a {@link ClientsSnapshot}. */
+  ClientsSnapshot.Queue clients(Function<ConsumerState, ClientsSnapshot.ConsumerRef> refs) {
+    List<ClientsSnapshot.ConsumerRef> order = new ArrayList<>(rotation.size());
+    rotation.forEach(c -> order.add(refs.apply(c)));
+    List<ClientsSnapshot.Held> held = new ArrayList<>(checkedOut.size());
+    checkedOut.values().stream().sorted(BY_ID).forEach(e -> held.add(new ClientsSnapshot.Held(
+        e.id, e.holder.ref, e.consumer == null ? null : refs.apply(e.consumer), e.redelivered)));
+    return new ClientsSnapshot.Queue(name, hadConsumer, order, held);
+  }
+
+  /**
+   * Restart: puts consumers back in their round-robin order and hands the messages restored as
+   * ready to the channels that held them. {@code consumers} finds a consumer by (channel, tag);
+   * {@code channels} a channel by ref.
+   */
+  void restoreClients(ClientsSnapshot.Queue state, Function<ClientsSnapshot.ConsumerRef, ConsumerState> consumers,
+      Function<ChannelRef, ChannelState> channels) {
+    rotation.clear();
+    state.rotation().forEach(ref -> rotation.addLast(consumers.apply(ref)));
+    hadConsumer = state.hadConsumer();
+    Map<Long, ClientsSnapshot.Held> held = new HashMap<>();
+    state.held().forEach(h -> held.put(h.id(), h));
+    List<Entry> ready = new ArrayList<>(readyCount());
+    ready.addAll(returned);
+    ready.addAll(fresh);
+    for (Entry e : ready) {
+      ClientsSnapshot.Held h = held.remove(e.id);
+      if (h == null) {
+        continue;
+      }
+      if (!returned.remove(e)) {
+        fresh.remove(e);
+      }
+      ChannelState channel = channels.apply(h.channel());
+      e.redelivered = h.redelivered();
+      hold(e, channel, h.consumer() == null ? null : consumers.apply(h.consumer()));
+    }
+    if (!held.isEmpty()) {
+      throw new IllegalStateException(name + ": held messages missing from the store: " + held.keySet());
+    }
+  }
+
   /** Drops the ready messages that are not persistent (they do not survive a restart); returns how many. */
   int dropTransient() {
     int before = readyCount();
@@ -316,7 +368,8 @@ public final class QueueState {
    */
   List<ChannelState> releaseAllHeld() {
     List<ChannelState> touched = new ArrayList<>();
-    for (Entry e : checkedOut.values()) {
+    // In id order, not the map's: replicas restored from a snapshot have other map capacities.
+    for (Entry e : checkedOut.values().stream().sorted(BY_ID).toList()) {
       if (e.consumer != null && !touched.contains(e.holder)) {
         touched.add(e.holder);
       }

@@ -141,7 +141,7 @@ public final class WarrenNode implements AutoCloseable {
       if (group.equals(ReplicatedCommandLog.META_GROUP)) {
         return new MetaMachine(commandLog);
       }
-      PartitionMachine machine = new PartitionMachine(group, commandLog::partitionApplied);
+      PartitionMachine machine = new PartitionMachine(group, commandLog::partitionApplied, peers.size() > 1);
       partitionMachines.put(group, machine);
       return machine;
     });

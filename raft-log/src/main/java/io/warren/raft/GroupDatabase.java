@@ -49,11 +49,17 @@ final class GroupDatabase {
    * Opens the live store. If it is missing, or older than the latest snapshot (a crash during an
    * install, or a wiped store), it is rebuilt from that snapshot first.
    *
+   * @param fromSnapshot discard the live store and start from the snapshot (or from empty when
+   *     there is none yet: the log is then complete, since it is only purged behind snapshots)
    * @return the applied position recorded in the store
    */
-  LogPosition open(Optional<Path> snapshot, long snapshotIndex) {
+  LogPosition open(Optional<Path> snapshot, long snapshotIndex, boolean fromSnapshot) {
     deleteQuietly(staging);
     deleteQuietly(retired);
+    if (fromSnapshot && Files.isDirectory(live)) {
+      LOG.info("Store {} restarts from {}", live, snapshot.map(p -> "snapshot " + p.getFileName()).orElse("empty"));
+      deleteQuietly(live);
+    }
     if (Files.isDirectory(live)) {
       store.replace(() -> Stores.open(live, options));
       LogPosition applied = applied();

@@ -67,6 +67,23 @@ public interface GroupStateMachine<C> {
    */
   default void written(long index) {}
 
+  /**
+   * A snapshot is about to be taken, with everything up to it applied: write into {@code batch}
+   * the in-memory state that {@link #restore} cannot rebuild from the rest of the store (the
+   * batch is written just before the checkpoint, so the snapshot holds it as of its index).
+   */
+  default void beforeSnapshot(StoreBatch batch) {}
+
+  /**
+   * Whether this machine's state can be rebuilt only from a snapshot and the log after it (its
+   * snapshots hold in-memory state, written by {@link #beforeSnapshot}, that the live store does
+   * not keep current). Then every start discards the live store, restores the latest snapshot and
+   * replays the log from there.
+   */
+  default boolean restartsFromSnapshot() {
+    return false;
+  }
+
   /** Called when the group stops on this node; release in-memory resources. */
   default void close() {}
 }

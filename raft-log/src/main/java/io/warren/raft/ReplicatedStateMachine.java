@@ -88,7 +88,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
                 SnapshotInfo latest = snapshots.getLatestSnapshot();
                 persisted =
                     database.open(
-                        snapshots.latestDirectory(), latest == null ? -1 : latest.getIndex());
+                        snapshots.latestDirectory(),
+                        latest == null ? -1 : latest.getIndex(),
+                        machine.restartsFromSnapshot());
                 sessions.load(database.store());
                 machine.restore(database.store());
                 if (latest != null) {
@@ -217,16 +219,15 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       if (latest != null && latest.getIndex() >= last.getIndex()) {
         return latest.getIndex();
       }
-      if (persisted.index() < last.getIndex()) {
-        // Only configuration entries since the last command: record them, so the checkpoint's
-        // applied index is not behind the snapshot's.
-        LogPosition position = new LogPosition(last.getTerm(), last.getIndex());
-        try (StoreBatch batch = database.store().newBatch()) {
-          GroupDatabase.recordApplied(batch, position);
-          database.store().write(batch);
-        }
-        persisted = position;
+      // The machine's in-memory state as of this index, and the index itself (only
+      // configuration entries may have come since the last command), go in with the checkpoint.
+      LogPosition position = new LogPosition(last.getTerm(), last.getIndex());
+      try (StoreBatch batch = database.store().newBatch()) {
+        GroupDatabase.recordApplied(batch, position);
+        machine.beforeSnapshot(batch);
+        database.store().write(batch);
       }
+      persisted = position;
       snapshots.create(last, target -> database.store().checkpoint(target));
       LOG.info("Group {}: snapshot at {} (store at {})", groupName, last, persisted);
       return last.getIndex();

@@ -28,6 +28,8 @@ final class PartitionLayout {
   static final String BODIES = "bodies";
   static final String STATE = "state";
   static final byte[] NEXT_ID = "next-id".getBytes(StandardCharsets.US_ASCII);
+  /** The clients as of the snapshot this store came from (see {@link io.warren.model.ClientsSnapshot}). */
+  static final byte[] CLIENTS = "clients".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] WATERMARK = {'w'};
 
   private PartitionLayout() {}

@@ -50,9 +50,30 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   private final List<StoredBody> toEvict = new ArrayList<>();
   private EntryResults pending;
 
-  public PartitionMachine(String group, Consumer<EntryResults> sink) {
+  private final boolean clustered;
+
+  /**
+   * @param clustered the group has replicas on other nodes: their clients' consumers and held
+   *     messages must survive this replica's restarts, so snapshots carry them and every start
+   *     replays from the latest snapshot. A single node needs neither: at its start every client
+   *     is gone.
+   */
+  public PartitionMachine(String group, Consumer<EntryResults> sink, boolean clustered) {
     this.group = group;
     this.sink = sink;
+    this.clustered = clustered;
+  }
+
+  @Override
+  public boolean restartsFromSnapshot() {
+    return clustered;
+  }
+
+  @Override
+  public synchronized void beforeSnapshot(StoreBatch batch) {
+    if (clustered) {
+      batch.put(PartitionLayout.STATE, PartitionLayout.CLIENTS, ClientsSnapshotCodec.encode(broker.exportClients()));
+    }
   }
 
   @Override
@@ -108,6 +129,10 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     byte[] next = store.get(PartitionLayout.STATE, PartitionLayout.NEXT_ID);
     if (next != null) {
       restored.restoreNextMessageId(Keys.getLong(next, 0));
+    }
+    byte[] clients = clustered ? store.get(PartitionLayout.STATE, PartitionLayout.CLIENTS) : null;
+    if (clients != null) {
+      restored.restoreClients(ClientsSnapshotCodec.decode(clients));
     }
     restored.setChanges(writer);
     this.broker = restored;

@@ -102,6 +102,56 @@ class ThreeNodeClusterTest {
     }
   }
 
+  /**
+   * A node that restarts rebuilds its replica of a partition from a snapshot and the log, clients
+   * of the other nodes included: a consumer on it then gets only what nobody else holds. Small
+   * snapshot intervals, so that the restart goes through a snapshot taken while messages were held.
+   */
+  @Test
+  void aRestartedNodeKnowsWhatOtherNodesConsumersHold() throws Exception {
+    for (String id : IDS) {
+      raftPorts.put(id, freePort());
+    }
+    snapshotEvery = 10;
+    startAll(IDS);
+    try (Connection on1 = connect("n1")) {
+      Channel publisher = on1.createChannel();
+      publisher.queueDeclare("jobs", true, false, false, null);
+      publishConfirmed(publisher, "jobs", 0, 40);
+      Channel holder = on1.createChannel();
+      holder.basicQos(5);
+      java.util.concurrent.LinkedBlockingQueue<com.rabbitmq.client.Delivery> held =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      holder.basicConsume("jobs", false, (tag, d) -> held.add(d), tag -> { });
+      List<Long> tags = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        com.rabbitmq.client.Delivery d = held.poll(60, TimeUnit.SECONDS);
+        assertThat(d).isNotNull();
+        tags.add(d.getEnvelope().getDeliveryTag());
+      }
+      // Enough traffic for snapshots while the five are held.
+      publishConfirmed(publisher, "jobs", 40, 80);
+
+      nodes.remove("n3").close();
+      startAll(List.of("n3"));
+
+      try (Connection on3 = connect("n3")) {
+        List<Integer> rest = drain(on3.createChannel(), "jobs");
+        assertThat(rest).as("what n3 hands out: everything but the five n1's consumer holds")
+            .isEqualTo(range(5, 80));
+      }
+      for (long tag : tags) {
+        holder.basicAck(tag, false);
+      }
+      holder.close();
+      try (Connection on3 = connect("n3")) {
+        assertThat(on3.createChannel().queueDeclarePassive("jobs").getMessageCount()).isZero();
+      }
+    }
+  }
+
+  private long snapshotEvery = WarrenConfig.RAFT_SNAPSHOT_THRESHOLD.defaultValue();
+
   private void startAll(List<String> ids) throws Exception {
     String peers = String.join(",", IDS.stream().map(id -> id + "=127.0.0.1:" + raftPorts.get(id)).toList());
     List<CompletableFuture<Void>> starts = new ArrayList<>();
@@ -112,6 +162,7 @@ class ThreeNodeClusterTest {
           .with(WarrenConfig.AMQP_PORT, 0)
           .with(WarrenConfig.METRICS_PORT, 0)
           .with(WarrenConfig.CLUSTER_PEERS, parsePeers(peers))
+          .with(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD, snapshotEvery)
           .with(WarrenConfig.DATA_DIR, tmp.resolve(id));
       WarrenNode node = new WarrenNode(config);
       nodes.put(id, node);
