@@ -64,6 +64,15 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     this.clustered = clustered;
   }
 
+  /**
+   * Whether a message goes into the store. On a single node only persistent ones: transient ones
+   * die with the node anyway. In a cluster all of them, as in a RabbitMQ quorum queue: a replica
+   * rebuilt from a snapshot must find the transient messages the others still hold.
+   */
+  private boolean stored(Message m) {
+    return clustered || m.persistent();
+  }
+
   @Override
   public boolean restartsFromSnapshot() {
     return clustered;
@@ -195,7 +204,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
    * broker will assign it), and makes sure a declared queue's vhost exists here.
    */
   private Command prepare(Command c) {
-    if (c instanceof Command.Enqueue e && e.message().persistent()) {
+    if (c instanceof Command.Enqueue e && stored(e.message())) {
       StoredBody body = new StoredBody(store, PartitionLayout.bodyKey(broker.nextMessageId()), e.message().body().bytes());
       toEvict.add(body);
       return new Command.Enqueue(e.queues(), e.message().withBody(body));
@@ -280,7 +289,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
 
     @Override
     public void messageAdded(QueueState q, long id, Message m) {
-      if (!m.persistent()) {
+      if (!stored(m)) {
         return;
       }
       byte[] body = m.body().bytes();
@@ -298,7 +307,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
 
     @Override
     public void messageRemoved(QueueState q, long id, Message m) {
-      if (!m.persistent()) {
+      if (!stored(m)) {
         return;
       }
       batch.delete(PartitionLayout.MESSAGES, PartitionLayout.messageKey(record(q).key, id));

@@ -129,8 +129,10 @@ class ThreeNodeClusterTest {
         assertThat(d).isNotNull();
         tags.add(d.getEnvelope().getDeliveryTag());
       }
-      // Enough traffic for snapshots while the five are held.
-      publishConfirmed(publisher, "jobs", 40, 80);
+      // Transient messages too (a cluster keeps them, like a quorum queue), then enough traffic
+      // for snapshots while the five are held.
+      publishConfirmed(publisher, "jobs", 40, 60, MessageProperties.TEXT_PLAIN);
+      publishConfirmed(publisher, "jobs", 60, 80);
 
       nodes.remove("n3").close();
       startAll(List.of("n3"));
@@ -195,9 +197,14 @@ class ThreeNodeClusterTest {
   }
 
   private static void publishConfirmed(Channel ch, String queue, int from, int to) throws Exception {
+    publishConfirmed(ch, queue, from, to, MessageProperties.PERSISTENT_TEXT_PLAIN);
+  }
+
+  private static void publishConfirmed(Channel ch, String queue, int from, int to, AMQP.BasicProperties props)
+      throws Exception {
     ch.confirmSelect();
     for (int i = from; i < to; i++) {
-      ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, body(i));
+      ch.basicPublish("", queue, props, body(i));
     }
     ch.waitForConfirmsOrDie(60_000);
   }
