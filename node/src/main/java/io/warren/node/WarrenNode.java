@@ -16,6 +16,7 @@ import io.warren.raft.GroupSpec;
 import io.warren.raft.RaftNode;
 import io.warren.raft.RaftNodeConfig;
 import io.warren.raft.RaftSettings;
+import io.warren.raft.ReplicationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -160,7 +161,30 @@ public final class WarrenNode implements AutoCloseable {
     }
     commandLog.attach(raft::submit);
     for (String group : groups) {
-      await(raft.barrier(group), "waiting for Raft group " + group + " to elect a leader and catch up");
+      awaitCaughtUp(group);
+    }
+  }
+
+  /**
+   * Waits until the group has a leader and this replica has applied everything committed before
+   * now. One barrier gives up after the submit timeout, but a replica replaying a long log (in a
+   * cluster every start replays from the latest snapshot) may need longer: try again until the
+   * start timeout.
+   */
+  private void awaitCaughtUp(String group) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+    while (true) {
+      try {
+        await(raft.barrier(group), "waiting for Raft group " + group + " to elect a leader and catch up");
+        return;
+      } catch (IllegalStateException e) {
+        boolean timedOut = e.getCause() instanceof ReplicationException r
+            && r.kind() == ReplicationException.Kind.TIMEOUT;
+        if (!timedOut || System.nanoTime() > deadline) {
+          throw e;
+        }
+        log.info("Raft group {} is still electing a leader or catching up; waiting on", group);
+      }
     }
   }
 

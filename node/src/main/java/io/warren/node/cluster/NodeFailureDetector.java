@@ -6,6 +6,7 @@ import io.warren.model.Result;
 import io.warren.raft.GroupStatus;
 import io.warren.raft.RaftNode;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * needed. A node silent for longer than {@code downAfter} gets one {@link Command.NodeDown}
  * through every partition; once it answers again it may be declared down again later. The
  * decision goes through the logs, so every replica applies it at the same point.
+ *
+ * <p>The silence must also have been watched, not only reported: a leader that was itself frozen
+ * (a long GC, SIGSTOP, a starved VM) wakes up to find every follower "silent" since before the
+ * freeze, and would declare the healthy nodes down before it notices it lost its leadership. So a
+ * check that comes late starts the watch afresh, and a node is declared down only after this
+ * detector, running on time, has seen it silent for half of {@code downAfter}.
  */
 public final class NodeFailureDetector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeFailureDetector.class);
@@ -45,6 +52,9 @@ public final class NodeFailureDetector implements AutoCloseable {
       });
   /** Followers declared down in this silence; touched on the timer thread only. */
   private final Set<String> declared = new HashSet<>();
+  /** When this detector first saw each follower silent for half of downAfter (nanoTime). */
+  private final Map<String, Long> silentSince = new HashMap<>();
+  private long lastCheckNanos = System.nanoTime();
 
   /**
    * @param members every node id, sorted: a node's position is its {@link Command.NodeDown#node}
@@ -65,20 +75,30 @@ public final class NodeFailureDetector implements AutoCloseable {
 
   private void check() {
     try {
+      long now = System.nanoTime();
+      boolean late = now - lastCheckNanos > TimeUnit.MILLISECONDS.toNanos(downAfterMillis / 2);
+      lastCheckNanos = now;
       GroupStatus status = raft.status(metaGroup).orElse(null);
-      if (status == null || status.role() != GroupStatus.Role.LEADER) {
-        declared.clear(); // the next leader judges afresh; a repeated NodeDown changes nothing
+      if (late || status == null || status.role() != GroupStatus.Role.LEADER) {
+        // The next leader, or this one once it runs on time again, judges afresh; a repeated
+        // NodeDown changes nothing.
+        declared.clear();
+        silentSince.clear();
         return;
       }
       for (Map.Entry<String, Long> f : status.followerLastContactMillis().entrySet()) {
         String node = f.getKey();
-        boolean silent = f.getValue() > downAfterMillis;
-        if (!silent) {
+        long silentMillis = f.getValue();
+        if (silentMillis <= downAfterMillis / 2) {
+          silentSince.remove(node);
           if (declared.remove(node)) {
             log.info("Node {} answers again", node);
           }
-        } else if (declared.add(node)) {
-          declareDown(node, f.getValue());
+          continue;
+        }
+        long watchedMillis = TimeUnit.NANOSECONDS.toMillis(now - silentSince.computeIfAbsent(node, n -> now));
+        if (silentMillis > downAfterMillis && watchedMillis >= downAfterMillis / 2 && declared.add(node)) {
+          declareDown(node, silentMillis);
         }
       }
     } catch (RuntimeException e) {

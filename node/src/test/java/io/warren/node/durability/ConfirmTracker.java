@@ -23,7 +23,7 @@ import org.awaitility.Awaitility;
  * publisher never holds more than a window of bodies and never runs far ahead of the broker. It
  * also listens for connection.blocked, so a publisher that stalls can say why.
  */
-final class ConfirmTracker implements ConfirmListener {
+public final class ConfirmTracker implements ConfirmListener {
   private static final long POLL_MILLIS = 50;
 
   private final Channel channel;
@@ -46,7 +46,7 @@ final class ConfirmTracker implements ConfirmListener {
    * Puts the channel in confirm mode and tracks it. A publish that finds no room in the window
    * for {@code patience} fails rather than hang (a generous bound, not a measure of speed).
    */
-  static ConfirmTracker on(Channel channel, int window, Duration patience) throws IOException {
+  public static ConfirmTracker on(Channel channel, int window, Duration patience) throws IOException {
     ConfirmTracker tracker = new ConfirmTracker(channel, window, patience);
     channel.addConfirmListener(tracker);
     channel.getConnection().addBlockedListener(reason -> tracker.blockedReason = reason,
@@ -60,7 +60,7 @@ final class ConfirmTracker implements ConfirmListener {
    * published from just before the call into the client: if the call fails, the broker may still
    * have received the message whole. Throws {@link AlreadyClosedException} once the channel is gone.
    */
-  void publish(long id, String exchange, String routingKey, AMQP.BasicProperties props, byte[] body)
+  public void publish(long id, String exchange, String routingKey, AMQP.BasicProperties props, byte[] body)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     while (!window.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -77,7 +77,7 @@ final class ConfirmTracker implements ConfirmListener {
   }
 
   /** Waits (at most {@code timeout}, against hanging) until every published message is acked or nacked. */
-  void awaitSettled(Duration timeout) {
+  public void awaitSettled(Duration timeout) {
     Awaitility.await("confirms (" + this + ")").atMost(timeout)
         .pollInterval(Duration.ofMillis(POLL_MILLIS))
         .until(unconfirmed::isEmpty);
@@ -122,17 +122,17 @@ final class ConfirmTracker implements ConfirmListener {
   }
 
   /** Ids handed to the client library for publishing (a live view). */
-  Set<Long> published() {
+  public Set<Long> published() {
     return published;
   }
 
   /** Ids the broker confirmed (a live view). */
-  Set<Long> confirmed() {
+  public Set<Long> confirmed() {
     return confirmed;
   }
 
   /** Ids the broker nacked (a live view). */
-  Set<Long> nacked() {
+  public Set<Long> nacked() {
     return nacked;
   }
 }

@@ -138,6 +138,33 @@ public final class NodeProcess implements AutoCloseable {
     return awaitExit();
   }
 
+  /** SIGSTOP: the node freezes (its sockets stay open, nothing answers) until {@link #resume()}. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a paused node carries on where it stopped. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  /** Sends a signal with kill(1) ({@link Process} only knows TERM and KILL). */
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+          .redirectErrorStream(true).start();
+      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!kill.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted sending SIG" + name + " to " + process.pid(), e);
+    }
+  }
+
   /** Waits (generously) for the process to end and returns its exit code. */
   public int awaitExit() {
     try {
@@ -183,13 +210,18 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Where a test keeps the logs of its nodes: {@code target/node-logs/<test>/<name>.log} of this
-   * module, next to the surefire reports, so they survive the test's temporary directories.
+   * Where a test keeps the logs of its nodes: {@code target/node-logs/<test>/<name>.log} of the
+   * module running the test, next to the surefire reports, so they survive the test's temporary
+   * directories.
    */
   public static Path logFile(String test, String name) {
     try {
       Path testClasses = Path.of(NodeProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return testClasses.resolveSibling("node-logs").resolve(test).resolve(name + ".log");
+      // From the node's test-jar (another module's tests): that module's target, where Maven runs it.
+      Path target = Files.isDirectory(testClasses)
+          ? testClasses.getParent()
+          : Path.of(System.getProperty("user.dir"), "target");
+      return target.resolve("node-logs").resolve(test).resolve(name + ".log");
     } catch (URISyntaxException e) {
       throw new IllegalStateException("cannot locate the test classes", e);
     }

@@ -28,12 +28,26 @@ public record NodeSpec(Path dataDir, List<String> jvmOptions, Map<String, String
    * back from the log), Raft on a port fixed now so that every restart of this spec uses it.
    */
   public static NodeSpec loopback(Path dataDir) {
+    return loopbackClientPorts(dataDir).withEnv("WARREN_RAFT_PORT", String.valueOf(freeLoopbackPort()));
+  }
+
+  /**
+   * Node {@code nodeId} of a cluster on loopback: AMQP, metrics and management on any free port,
+   * Raft on this node's entry of {@code peers} ({@code id=127.0.0.1:port,...}, the same on every
+   * member), so a restart of the spec rejoins on the same address.
+   */
+  public static NodeSpec clusterMember(Path dataDir, String nodeId, String peers) {
+    return loopbackClientPorts(dataDir)
+        .withEnv("WARREN_NODE_ID", nodeId)
+        .withEnv("WARREN_CLUSTER_PEERS", peers);
+  }
+
+  private static NodeSpec loopbackClientPorts(Path dataDir) {
     return new NodeSpec(dataDir, List.of("-Xmx256m"), Map.of(
         "WARREN_AMQP_BIND", "127.0.0.1",
         "WARREN_AMQP_PORT", "0",
         "WARREN_METRICS_PORT", "0",
-        "WARREN_MANAGEMENT_PORT", "0",
-        "WARREN_RAFT_PORT", String.valueOf(freeLoopbackPort())));
+        "WARREN_MANAGEMENT_PORT", "0"));
   }
 
   /** This spec with one more (or a different) environment variable. */

@@ -1,0 +1,222 @@
+package io.warren.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import io.warren.node.durability.ClientConnection;
+import io.warren.node.durability.NodeProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three node JVMs under a workload of confirming producers and acking consumers spread over the
+ * nodes, while a node is killed, frozen or the whole cluster restarts; afterwards the queues are
+ * drained and the {@link Checker} holds the history to the broker's promises.
+ *
+ * <p>Which node suffers is drawn from a seeded random; the seed is printed and
+ * {@code -Dwarren.cluster.seed=...} replays the choice. Phases are counted in confirmed messages,
+ * never in time, and nothing asserts on time.
+ *
+ * <p>A consumer's unacked messages on a node that died return to their queue when the others
+ * declare the node down or, at the latest, when it restarts: every test restarts what it killed
+ * before it drains.
+ */
+class NodeFaultTest {
+  private static final String SEED_PROPERTY = "warren.cluster.seed";
+  private static final List<String> QUEUES = List.of("q1", "q2", "q3");
+  /** Confirmed messages per phase of a test. */
+  private static final long PHASE = 1500;
+  private static final Workload.Shape SHAPE = new Workload.Shape(QUEUES, 3, 3, 30_000, 250, 50);
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
+
+  @TempDir Path dir;
+
+  private String testName;
+  private Random random;
+  private long seed;
+  private final History history = new History();
+
+  @BeforeEach
+  void seed(TestInfo info) {
+    testName = getClass().getSimpleName() + "-" + info.getTestMethod().orElseThrow().getName();
+    seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
+    random = new Random(seed);
+    System.out.printf("%s: seed %d (replay with -D%s=%d)%n", testName, seed, SEED_PROPERTY, seed);
+  }
+
+  /** (a) kill -9 a node under load, go on with two, restart it, go on with three. */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void killNineOneNodeUnderLoad() throws Exception {
+    try (Cluster cluster = Cluster.start(testName, dir, 3)) {
+      declareQueues(cluster, QUEUES);
+      String victim = pick(cluster);
+      try (Workload workload = Workload.start(cluster, history, SHAPE)) {
+        workload.awaitConfirmed(PHASE, "three nodes");
+        cluster.kill(victim);
+        workload.awaitConfirmed(PHASE, "two nodes, " + victim + " killed");
+        cluster.restart(victim);
+        workload.awaitConfirmed(PHASE, victim + " restarted");
+        workload.stop();
+        drainAndCheck(cluster, QUEUES);
+        assertOnlyVictimClosedSessions(workload, victim);
+      }
+    }
+  }
+
+  /**
+   * (b) SIGSTOP a node that does not lead the metadata group (n1 is its preferred leader) under
+   * load until its clients have moved to the others and those confirmed a phase's worth, then
+   * SIGCONT it and go on with three.
+   */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void pausedNodeCatchesUp() throws Exception {
+    pauseAndResume(random.nextBoolean() ? "n2" : "n3");
+  }
+
+  /** (b) with the metadata group's leader, the node whose failure detector declares others down. */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void pausedMetadataLeaderCatchesUp() throws Exception {
+    pauseAndResume("n1");
+  }
+
+  private void pauseAndResume(String victim) throws Exception {
+    System.out.printf("%s: the victim is %s%n", testName, victim);
+    try (Cluster cluster = Cluster.start(testName, dir, 3)) {
+      declareQueues(cluster, QUEUES);
+      try (Workload workload = Workload.start(cluster, history, SHAPE)) {
+        workload.awaitConfirmed(PHASE, "three nodes");
+        cluster.pause(victim);
+        try {
+          // Long enough for new Raft leaders, for the others to declare it down and for its
+          // clients to give up on it (missed heartbeats).
+          workload.awaitClientsLeft(victim);
+          workload.awaitConfirmed(PHASE, victim + " paused");
+        } finally {
+          cluster.resume(victim);
+        }
+        workload.awaitConfirmed(PHASE, victim + " resumed");
+        workload.stop();
+        drainAndCheck(cluster, QUEUES);
+        assertOnlyVictimClosedSessions(workload, victim);
+      }
+    }
+  }
+
+  /** (c) SIGTERM all three under load, start all three; the clients reconnect and carry on. */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void fullClusterRestart() throws Exception {
+    try (Cluster cluster = Cluster.start(testName, dir, 3)) {
+      declareQueues(cluster, QUEUES);
+      try (Workload workload = Workload.start(cluster, history, SHAPE)) {
+        workload.awaitConfirmed(PHASE, "before the restart");
+        System.out.printf("%s: exit codes %s%n", testName, cluster.stopAll());
+        cluster.startAll();
+        workload.awaitConfirmed(PHASE, "after the restart");
+        workload.stop();
+      }
+      drainAndCheck(cluster, QUEUES);
+    }
+  }
+
+  /**
+   * (d) A consumer holds {@code prefetch} messages unacked on one node while another consumes on
+   * a second; the first node is killed and restarted: what it held comes back to the second,
+   * redelivered.
+   */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void unackedMessagesOfAKilledConsumerNodeComeBackRedelivered() throws Exception {
+    List<String> queues = List.of("held");
+    int held = 50;
+    try (Cluster cluster = Cluster.start(testName, dir, 3)) {
+      declareQueues(cluster, queues);
+      try (Workload producer = Workload.start(cluster, history, new Workload.Shape(queues, 1, 0, 2000, 0, 0))) {
+        producer.awaitProducersDone();
+      }
+      String victim = pick(cluster);
+      String other = cluster.ids().stream().filter(id -> !id.equals(victim)).findFirst().orElseThrow();
+      Set<MessageId> heldIds;
+      try (ClientConnection holderConnection = cluster.node(victim).connect("holder");
+          ClientConnection consumerConnection = cluster.node(other).connect("consumer")) {
+        Channel holder = holderConnection.createChannel();
+        holder.basicQos(held);
+        RecordingConsumer.consume(holder, history, "held", "holder@" + victim, false);
+        Awaitility.await("the holder got " + held).atMost(PATIENCE).until(() -> history.deliveryCount() >= held);
+        heldIds = history.deliveries().stream().map(History.Delivery::id).collect(Collectors.toSet());
+        assertThat(heldIds).as("held within the prefetch").hasSize(held);
+
+        Channel consumer = consumerConnection.createChannel();
+        consumer.basicQos(50);
+        RecordingConsumer.consume(consumer, history, "held", "consumer@" + other, true);
+        cluster.kill(victim);
+        cluster.restart(victim);
+        Awaitility.await("the held messages redelivered to the consumer on " + other).atMost(PATIENCE)
+            .until(() -> redelivered(heldIds).containsAll(heldIds));
+      }
+      drainAndCheck(cluster, queues);
+      assertThat(redelivered(heldIds)).as("seed %d: held by the killed node's consumer, then redelivered", seed)
+          .containsExactlyInAnyOrderElementsOf(heldIds);
+    }
+  }
+
+  /** Which of {@code heldIds} have been delivered with the redelivered flag. */
+  private Set<MessageId> redelivered(Set<MessageId> heldIds) {
+    return history.deliveries().stream().filter(d -> d.redelivered() && heldIds.contains(d.id()))
+        .map(History.Delivery::id).collect(Collectors.toSet());
+  }
+
+  private String pick(Cluster cluster) {
+    List<String> ids = cluster.ids();
+    String victim = ids.get(random.nextInt(ids.size()));
+    System.out.printf("%s: the victim is %s%n", testName, victim);
+    return victim;
+  }
+
+  private static void declareQueues(Cluster cluster, List<String> queues) throws IOException {
+    try (ClientConnection c = cluster.node(cluster.ids().get(0)).connect("declare")) {
+      Channel channel = c.createChannel();
+      for (String queue : queues) {
+        channel.queueDeclare(queue, true, false, false, null);
+      }
+    }
+  }
+
+  /**
+   * A node that stayed healthy never closes its clients' connections: only the victim, declared
+   * down by the others, may (CONNECTION_FORCED when it comes back).
+   */
+  private void assertOnlyVictimClosedSessions(Workload workload, String victim) {
+    List<Reconnects.SessionEnd> closed = workload.sessionEnds().stream()
+        .filter(e -> e.closedByBroker() && !victim.equals(e.node())).toList();
+    assertThat(closed).as("seed %d: sessions closed by nodes other than %s", seed, victim).isEmpty();
+  }
+
+  private void drainAndCheck(Cluster cluster, List<String> queues) {
+    List<Long> left = Drain.drain(cluster, queues, history);
+    Path historyFile = NodeProcess.logFile(testName, "history");
+    history.write(historyFile);
+    Checker.Report report = Checker.check(history);
+    System.out.printf("%s: checker: %s; left in %s: %s; history in %s%n", testName, report.figures(), queues, left,
+        historyFile);
+    report.violations().forEach(v -> System.out.printf("%s: %s%n", testName, v));
+    assertThat(report.violations()).as("seed %d: %s", seed, report.figures()).isEmpty();
+    assertThat(report.lost()).isZero();
+    assertThat(left).as("messages left after the drain").allMatch(n -> n == 0);
+  }
+}
