@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Three-node clusters side by side: a Warren cluster and a RabbitMQ cluster (quorum queue), each
+# on loopback, with one PerfTest producer connected to node 1 and one PerfTest consumer connected
+# to node 2 (two PerfTest processes; latencies use the shared monotonic clock of the machine).
+#
+#   bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq]
+#
+# Workload: persistent 1 KiB messages, confirms with 200 outstanding, prefetch 200, manual acks.
+# Needs node/target/warren-node.jar (mvn -B -DskipTests package) and PerfTest in
+# bench/target/perf-test-lib (bench/run.sh fetches it). Everything it starts is stopped by PID.
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(dirname "$BENCH_DIR")
+TARGET=$BENCH_DIR/target/cluster
+W_JAR=$REPO_ROOT/node/target/warren-node.jar
+PERFTEST_LIB=$BENCH_DIR/target/perf-test-lib
+BASE=${BENCH_PORT_BASE:-6800}
+DURATION=60
+ONLY=""
+PIDS=()
+
+while (($#)); do
+  case $1 in
+    --duration) DURATION=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq]" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '%s [cluster-bench] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; sleep 2; for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+[[ -f $W_JAR ]] || { log "missing $W_JAR"; exit 1; }
+compgen -G "$PERFTEST_LIB/*.jar" >/dev/null || { log "no PerfTest in $PERFTEST_LIB: run bench/run.sh --list first"; exit 1; }
+CP=$(printf '%s:' "$PERFTEST_LIB"/*.jar)
+RESULTS=$TARGET/results/$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$RESULTS"
+
+# perftest NAME URI1 URI2 EXTRA...: producer on URI1, consumer on URI2, same queue, side by side.
+perftest() {
+  local name=$1 producer=$2 consumer=$3; shift 3
+  local queue="cluster-$name-$(date +%s)"
+  # Both declare the queue the same way: durable (PerfTest makes it durable with -f persistent).
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -h "$consumer" -x 0 -y 1 -q 200 -f persistent --use-millis -u "$queue" -ad false "$@" \
+    -z "$DURATION" -o "$RESULTS/$name.consumer.csv" >"$RESULTS/$name.consumer.txt" 2>&1 &
+  local consumer_pid=$!
+  sleep 3 # the consumer declares the queue first
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -h "$producer" -x 1 -y 0 -s 1024 -f persistent -c 200 --use-millis -u "$queue" \
+    -ad false "$@" -z "$DURATION" -o "$RESULTS/$name.producer.csv" >"$RESULTS/$name.producer.txt" 2>&1
+  wait "$consumer_pid"
+  printf '| %-8s | %s | %s | %s | %s |\n' "$name" \
+    "$(grep -o 'sending rate avg: [0-9]*' "$RESULTS/$name.producer.txt" | grep -o '[0-9]*$')" \
+    "$(grep -o 'receiving rate avg: [0-9]*' "$RESULTS/$name.consumer.txt" | grep -o '[0-9]*$')" \
+    "$(grep 'confirm latency min' "$RESULTS/$name.producer.txt" | sed 's/.*99th //')" \
+    "$(grep 'consumer latency min' "$RESULTS/$name.consumer.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
+}
+
+run_warren() {
+  local peers="n1=127.0.0.1:$((BASE + 11)),n2=127.0.0.1:$((BASE + 12)),n3=127.0.0.1:$((BASE + 13))" i
+  rm -rf "$TARGET/warren"
+  for i in 1 2 3; do
+    mkdir -p "$TARGET/warren/n$i"
+    (while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep '^WARREN_')
+     export WARREN_NODE_ID=n$i WARREN_CLUSTER_PEERS=$peers WARREN_AMQP_BIND=127.0.0.1 \
+       WARREN_AMQP_PORT=$((BASE + 20 + i)) WARREN_METRICS_PORT=$((BASE + 30 + i)) \
+       WARREN_MANAGEMENT_PORT=$((BASE + 40 + i)) WARREN_DATA_DIR=$TARGET/warren/n$i
+     exec java -jar "$W_JAR") >"$RESULTS/warren-n$i.log" 2>&1 &
+    PIDS+=($!)
+  done
+  local t
+  for t in $(seq 1 120); do
+    (($(grep -l "started; AMQP" "$RESULTS"/warren-n*.log 2>/dev/null | wc -l) == 3)) && break
+    sleep 1
+  done
+  perftest warren "amqp://guest:guest@127.0.0.1:$((BASE + 21))" "amqp://guest:guest@127.0.0.1:$((BASE + 22))"
+  cleanup; PIDS=()
+}
+
+run_rabbitmq() {
+  local bin=/usr/lib/rabbitmq/bin i epmd
+  [[ -x $bin/rabbitmq-server ]] || { log "rabbitmq-server is not installed"; return 1; }
+  rm -rf "$TARGET/rabbitmq"
+  mkdir -p "$TARGET/rabbitmq/home" "$TARGET/rabbitmq/conf"
+  : >"$TARGET/rabbitmq/conf/env.conf"
+  echo '[].' >"$TARGET/rabbitmq/conf/enabled_plugins"
+  epmd=$(command -v epmd || compgen -G '/usr/lib/erlang/erts-*/bin/epmd' | head -1)
+  "$epmd" -port $((BASE + 3)) -address 127.0.0.1 >/dev/null 2>&1 &
+  PIDS+=($!)
+  sleep 1
+  rmq_env() {
+    while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(RABBITMQ_|ERL_EPMD_)')
+    export HOME=$TARGET/rabbitmq/home ERL_EPMD_PORT=$((BASE + 3)) ERL_EPMD_ADDRESS=127.0.0.1
+    export RABBITMQ_CONF_ENV_FILE=$TARGET/rabbitmq/conf/env.conf
+    export RABBITMQ_ENABLED_PLUGINS_FILE=$TARGET/rabbitmq/conf/enabled_plugins
+    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+    export RABBITMQ_CTL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+    export RABBITMQ_CTL_DIST_PORT_MIN=$((BASE + 50)) RABBITMQ_CTL_DIST_PORT_MAX=$((BASE + 59))
+  }
+  for i in 1 2 3; do
+    echo "listeners.tcp.1 = 127.0.0.1:$((BASE + 60 + i))" >"$TARGET/rabbitmq/conf/r$i.conf"
+    (rmq_env
+     export RABBITMQ_NODENAME=r$i@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$((BASE + 60 + i))
+     export RABBITMQ_DIST_PORT=$((BASE + 70 + i)) RABBITMQ_CONFIG_FILE=$TARGET/rabbitmq/conf/r$i.conf
+     export RABBITMQ_MNESIA_BASE=$TARGET/rabbitmq/mnesia-r$i RABBITMQ_LOG_BASE=$RESULTS/rabbitmq-r$i
+     exec "$bin/rabbitmq-server") >"$RESULTS/rabbitmq-r$i.log" 2>&1 &
+    PIDS+=($!)
+  done
+  ctl() { local node=$1; shift; (rmq_env; exec timeout 120 "$bin/rabbitmqctl" -n "$node" -q "$@"); }
+  local deadline=$((SECONDS + 120))
+  for i in 1 2 3; do
+    until ctl r$i@localhost await_startup >/dev/null 2>&1; do
+      ((SECONDS < deadline)) || { log "r$i did not start"; return 1; }
+      sleep 1
+    done
+  done
+  for i in 2 3; do
+    ctl r$i@localhost stop_app && ctl r$i@localhost join_cluster r1@localhost && ctl r$i@localhost start_app ||
+      { log "r$i did not join"; return 1; }
+  done
+  ctl r1@localhost cluster_status >"$RESULTS/rabbitmq-cluster-status.txt" 2>&1
+  perftest rabbitmq "amqp://guest:guest@127.0.0.1:$((BASE + 61))" "amqp://guest:guest@127.0.0.1:$((BASE + 62))" -qq
+  for i in 3 2 1; do ctl r$i@localhost stop >/dev/null 2>&1; done
+  cleanup; PIDS=()
+}
+
+echo "| broker   | published msg/s | consumed msg/s | confirm latency min/50/75/95/99th | consumer latency min/50/75/95/99th |" | tee "$RESULTS/summary.md"
+echo "|----------|-----------------|----------------|---|---|" | tee -a "$RESULTS/summary.md"
+[[ $ONLY == warren ]] || run_rabbitmq
+[[ $ONLY == rabbitmq ]] || run_warren
+log "results: $RESULTS"
