@@ -559,6 +559,8 @@ public final class RaftNode implements AutoCloseable {
     @Override
     public void leaderChanged(String group, Optional<String> leader) {
       boolean local = leader.map(config.nodeId()::equals).orElse(false);
+      // Operators (and failover measurements) read leadership moves from the log.
+      LOG.info("Group {}: leader is {}", group, leader.orElse("unknown (election under way)"));
       executeEvent(
           () -> {
             for (LeaderListener l : leaderListeners) {
