@@ -2,6 +2,8 @@ package io.warren.cluster;
 
 import com.rabbitmq.client.Channel;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -38,12 +40,16 @@ final class ConsumerClient implements Runnable, Workload.Client {
       try (Connector.Connected c = Connector.connect(cluster, preference + session - 1, name + "." + session)) {
         reconnects.connected(c.node());
         Channel channel = c.connection().createChannel();
+        CountDownLatch closed = new CountDownLatch(1);
+        channel.addShutdownListener(cause -> closed.countDown());
         channel.basicQos(prefetch);
         for (String queue : queues) {
           RecordingConsumer.consume(channel, history, queue, name + "." + session + "@" + c.node(), true);
         }
-        while (!stopping.getAsBoolean() && channel.isOpen()) {
-          Thread.sleep(WATCH_MILLIS);
+        // Until the channel closes, or the test asks the workload to stop (checked between waits).
+        boolean channelClosed = false;
+        while (!channelClosed && !stopping.getAsBoolean()) {
+          channelClosed = closed.await(WATCH_MILLIS, TimeUnit.MILLISECONDS);
         }
         if (!channel.isOpen()) {
           throw channel.getCloseReason();

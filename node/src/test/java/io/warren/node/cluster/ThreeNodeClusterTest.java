@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,14 @@ class ThreeNodeClusterTest {
   private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
   private final Map<String, WarrenNode> nodes = new LinkedHashMap<>();
 
+  /** Raft ports chosen once per test, so that a node restarted later rejoins on the same one. */
+  @BeforeEach
+  void choosePorts() throws IOException {
+    for (String id : IDS) {
+      raftPorts.put(id, freePort());
+    }
+  }
+
   @AfterEach
   void stopAll() {
     nodes.values().forEach(WarrenNode::close);
@@ -45,9 +54,6 @@ class ThreeNodeClusterTest {
 
   @Test
   void publishOnOneNodeConsumeOnAnotherAlsoWithANodeDown() throws Exception {
-    for (String id : IDS) {
-      raftPorts.put(id, freePort());
-    }
     startAll(IDS);
 
     try (Connection on1 = connect("n1"); Connection on2 = connect("n2")) {
@@ -82,9 +88,6 @@ class ThreeNodeClusterTest {
 
   @Test
   void durableTopologyDeclaredOnOneNodeIsKnownToAll() throws Exception {
-    for (String id : IDS) {
-      raftPorts.put(id, freePort());
-    }
     startAll(IDS);
     try (Connection on1 = connect("n1"); Connection on3 = connect("n3")) {
       Channel ch = on1.createChannel();
@@ -109,9 +112,6 @@ class ThreeNodeClusterTest {
    */
   @Test
   void aRestartedNodeKnowsWhatOtherNodesConsumersHold() throws Exception {
-    for (String id : IDS) {
-      raftPorts.put(id, freePort());
-    }
     snapshotEvery = 10;
     startAll(IDS);
     try (Connection on1 = connect("n1")) {
