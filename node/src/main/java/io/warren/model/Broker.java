@@ -66,6 +66,11 @@ public final class Broker {
   private final Router router = new Router();
   /** Whether replicated queues here are routing stand-ins (their messages live in queue partitions). */
   private final boolean standIns;
+  /**
+   * This node's position in the cluster ({@link ConnectionIds#node}): a non-replicated queue
+   * declared through another node is a stand-in here, whose publishes are relayed to that node.
+   */
+  private final int localNode;
   private Changes changes = Changes.NONE;
   /** What queues report to: forwards to {@link #changes}, so the listener can be swapped later. */
   private final Changes relay = new Relay();
@@ -75,11 +80,12 @@ public final class Broker {
 
   /** A broker that holds every queue's messages itself: a queue partition, or a broker on its own. */
   public Broker() {
-    this(false);
+    this(false, 0);
   }
 
-  private Broker(boolean standIns) {
+  private Broker(boolean standIns, int localNode) {
     this.standIns = standIns;
+    this.localNode = localNode;
     vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST));
   }
 
@@ -89,7 +95,16 @@ public final class Broker {
    * Reply.Forward} for the command log to enqueue it in the queue's partition.
    */
   public static Broker withReplicatedStandIns() {
-    return new Broker(true);
+    return withReplicatedStandIns(0);
+  }
+
+  /**
+   * A cluster node's broker ({@link #withReplicatedStandIns()}) at position {@code localNode}:
+   * non-replicated queues declared through other nodes are stand-ins here too, answered with
+   * {@link Reply.Forward#remote()}.
+   */
+  public static Broker withReplicatedStandIns(int localNode) {
+    return new Broker(true, localNode);
   }
 
   /** Reports state changes to {@code listener} from now on (see {@link Changes}). */
@@ -276,6 +291,16 @@ public final class Broker {
         changes.vhostAdded(c.vhost());
       }
       return Reply.OK;
+    } else if (command instanceof Command.Relay c) {
+      out().add(new Effect.Relayed(c.queues(), c.message()));
+      return Reply.ROUTED;
+    } else if (command instanceof Command.Withdraw c) {
+      VirtualHost vh = vhosts.get(c.name().vhost());
+      QueueState q = vh == null ? null : vh.queues.get(c.name().name());
+      if (q != null && q.livesOnOneNode() && q.declarer() == c.declarer()) {
+        removeQueue(vh, q);
+      }
+      return Reply.OK;
     } else if (command instanceof Restarted c) {
       return restarted(c);
     } else if (command instanceof Command.NodeDown c) {
@@ -357,6 +382,7 @@ public final class Broker {
         closeConnection(new CloseConnection(id));
       }
     }
+    removeNonReplicatedQueues(id -> ConnectionIds.node(id) == node && id < c.firstLiveConnection());
     if (c.dropTransient()) {
       for (VirtualHost vh : vhosts.values()) {
         for (QueueState q : vh.queues.values()) {
@@ -374,7 +400,22 @@ public final class Broker {
         out().add(new Effect.ConnectionForced(id));
       }
     }
+    removeNonReplicatedQueues(id -> ConnectionIds.node(id) == c.node());
     return Reply.OK;
+  }
+
+  /**
+   * Non-replicated queues vanish with the node (run) whose connection declared them, as RabbitMQ's
+   * transient queues do with their node: here, and as stand-ins on the other nodes of a cluster.
+   */
+  private void removeNonReplicatedQueues(java.util.function.LongPredicate declaredBy) {
+    for (VirtualHost vh : vhosts.values()) {
+      for (QueueState q : List.copyOf(vh.queues.values())) {
+        if (q.livesOnOneNode() && declaredBy.test(q.declarer()) && vh.queues.get(q.name().name()) == q) {
+          removeQueue(vh, q);
+        }
+      }
+    }
   }
 
   private ChannelState channel(ChannelRef ref) {
@@ -588,6 +629,18 @@ public final class Broker {
         + " match that of the original declaration.");
   }
 
+  /**
+   * A non-replicated queue's messages and consumers are on the node that declared it; through
+   * another node it can be published to, not consumed from.
+   */
+  private static void checkMessagesHere(QueueState q) {
+    if (q.remote()) {
+      throw new AmqpFailure(ReplyCode.RESOURCE_LOCKED, "cannot use " + q.name()
+          + " through this node: it is not durable, so it lives on the node it was declared through"
+          + " (connect there to consume, get or purge)");
+    }
+  }
+
   /** An exclusive queue may be used only by the connection that declared it. */
   private static void checkExclusiveAccess(QueueState q, long connection) {
     if (q.exclusive() && q.owner() != connection) {
@@ -618,10 +671,12 @@ public final class Broker {
     }
     long owner = c.exclusive() ? c.connection() : 0;
     boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete());
-    QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner, standIn, relay);
+    boolean remote = standIns && !standIn && ConnectionIds.node(c.connection()) != localNode;
+    QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner, standIn,
+        c.connection(), remote, relay);
     vh.queues.put(c.name().name(), q);
     changes.queueAdded(q);
-    if (owner != 0) {
+    if (owner != 0 && !remote) {
       connections.computeIfAbsent(owner, id -> new ConnectionState(vh.name())).exclusiveQueues.add(c.name());
     }
     return new Reply.QueueDeclared(c.name().name(), 0, 0);
@@ -680,6 +735,7 @@ public final class Broker {
     VirtualHost vh = vhostOf(c.name().vhost());
     QueueState q = queueOrDie(vh, c.name());
     checkExclusiveAccess(q, c.connection());
+    checkMessagesHere(q);
     return new Reply.MessageCount(q.purge());
   }
 
@@ -700,6 +756,7 @@ public final class Broker {
       return Reply.UNROUTED;
     }
     List<QueueName> forward = null;
+    List<QueueName> remote = null;
     boolean routedHere = false;
     long id = nextMessageId++;
     for (QueueState q : targets) {
@@ -708,13 +765,19 @@ public final class Broker {
           forward = new ArrayList<>(2);
         }
         forward.add(q.name());
+      } else if (q.remote()) {
+        if (remote == null) {
+          remote = new ArrayList<>(2);
+        }
+        remote.add(q.name());
       } else {
         q.enqueue(id, m);
         q.checkout(out());
         routedHere = true;
       }
     }
-    return forward == null ? Reply.ROUTED : new Reply.Forward(forward, routedHere);
+    return forward == null && remote == null ? Reply.ROUTED
+        : new Reply.Forward(forward == null ? List.of() : forward, remote == null ? List.of() : remote, routedHere);
   }
 
   /** A queue partition's share of a routed publish: the queues are named, no exchange is involved. */
@@ -724,7 +787,7 @@ public final class Broker {
     for (QueueName name : c.queues()) {
       VirtualHost vh = vhosts.get(name.vhost());
       QueueState q = vh == null ? null : vh.queues.get(name.name());
-      if (q != null) {
+      if (q != null && q.holdsMessages()) {
         q.enqueue(id, c.message());
         q.checkout(out());
         routed = true;
@@ -806,6 +869,7 @@ public final class Broker {
     VirtualHost vh = vhostOf(c.queue().vhost());
     QueueState q = queueOrDie(vh, c.queue());
     checkExclusiveAccess(q, c.channel().connection());
+    checkMessagesHere(q);
     ChannelState ch = channels.get(c.channel());
     if (ch != null && ch.consumers.containsKey(c.consumerTag())) {
       throw new AmqpFailure(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + c.consumerTag() + "'");
@@ -854,6 +918,7 @@ public final class Broker {
     VirtualHost vh = vhostOf(c.queue().vhost());
     QueueState q = queueOrDie(vh, c.queue());
     checkExclusiveAccess(q, c.channel().connection());
+    checkMessagesHere(q);
     ChannelState ch = channel(c.channel());
     QueueState.Entry e = q.get(ch, c.noAck());
     if (e == null) {

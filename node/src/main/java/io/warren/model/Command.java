@@ -60,6 +60,13 @@ public sealed interface Command {
 
   record PurgeQueue(QueueName name, long connection) implements Command {}
 
+  /**
+   * A non-replicated queue of a cluster node went away on its node (its exclusive owner closed,
+   * its last consumer left): the other nodes drop their stand-in. Only the queue declared by
+   * {@code declarer} goes, so a queue declared again under the same name meanwhile stays.
+   */
+  record Withdraw(QueueName name, long declarer) implements Command {}
+
   /** queue.bind (destination a queue) or exchange.bind (destination an exchange). */
   record Bind(ExchangeName source, Resource destination, String routingKey, Arguments arguments, long connection)
       implements Command {}
@@ -88,6 +95,18 @@ public sealed interface Command {
    */
   record Enqueue(List<QueueName> queues, Message message) implements Command {
     public Enqueue {
+      queues = List.copyOf(queues);
+      Objects.requireNonNull(message);
+    }
+  }
+
+  /**
+   * A publish's share for non-replicated queues that live on other nodes of the cluster, carried
+   * through a queue partition's log to every node: the node that holds each queue enqueues it
+   * there ({@link Effect.Relayed}). The log entry is only the transport; no replica keeps state.
+   */
+  record Relay(List<QueueName> queues, Message message) implements Command {
+    public Relay {
       queues = List.copyOf(queues);
       Objects.requireNonNull(message);
     }

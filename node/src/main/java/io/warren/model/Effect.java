@@ -31,6 +31,17 @@ public sealed interface Effect {
    */
   record ConnectionForced(long connection) implements Effect {}
 
+  /**
+   * A relayed publish ({@link Command.Relay}) arrived: the node that holds any of {@code queues}
+   * (non-replicated queues live on one node) enqueues {@code message} in them.
+   */
+  record Relayed(java.util.List<QueueName> queues, Message message) implements Effect {
+    @Override
+    public long connection() {
+      return 0;
+    }
+  }
+
   /** The server cancelled a consumer (its queue was deleted): tell the client with basic.cancel. */
   record ConsumerCancelled(ChannelRef channel, String consumerTag, QueueName queue) implements Effect {
     @Override

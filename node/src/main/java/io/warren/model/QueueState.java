@@ -52,6 +52,13 @@ public final class QueueState {
    * in a queue partition: it takes part in routing and name checks, never holds a message.
    */
   private final boolean replicated;
+  /** The connection that declared it (its node holds a non-replicated queue's messages). */
+  private final long declarer;
+  /**
+   * Whether this is the routing stand-in of a non-replicated queue that lives on another node of
+   * the cluster (where {@link #declarer} connected): a publish that reaches it is relayed there.
+   */
+  private final boolean remote;
   private final Changes changes;
 
   private final ArrayDeque<Entry> fresh = new ArrayDeque<>();
@@ -64,13 +71,15 @@ public final class QueueState {
   long routedEpoch;
 
   QueueState(QueueName name, boolean durable, boolean autoDelete, Arguments arguments, long owner, boolean replicated,
-      Changes changes) {
+      long declarer, boolean remote, Changes changes) {
     this.name = name;
     this.durable = durable;
     this.autoDelete = autoDelete;
     this.arguments = arguments;
     this.owner = owner;
     this.replicated = replicated;
+    this.declarer = declarer;
+    this.remote = remote;
     this.changes = changes;
   }
 
@@ -86,6 +95,26 @@ public final class QueueState {
   /** See {@link #isReplicated(boolean, boolean, boolean)}: true for a routing stand-in. */
   public boolean replicated() {
     return replicated;
+  }
+
+  /** Whether this is a stand-in for a non-replicated queue on another node (see {@link #declarer()}). */
+  public boolean remote() {
+    return remote;
+  }
+
+  /** Whether it is of the kind that lives on one node (see {@link #isReplicated}), wherever it is seen from. */
+  public boolean livesOnOneNode() {
+    return !isReplicated(durable, owner != 0, autoDelete);
+  }
+
+  /** Whether this queue's messages are here (neither a replicated nor a remote stand-in). */
+  public boolean holdsMessages() {
+    return !replicated && !remote;
+  }
+
+  /** The connection that declared the queue. */
+  public long declarer() {
+    return declarer;
   }
 
   public QueueName name() {

@@ -25,11 +25,12 @@ public sealed interface Reply {
 
   /**
    * A publish the node routed: it took effect in the queues held here ({@code routedHere}) and must
-   * still be enqueued in {@code replicated}, queues whose messages live in queue partitions. The
-   * command log finishes the job and answers the submitter with {@link Published}; the front end
+   * still be enqueued in {@code replicated}, queues whose messages live in queue partitions, and
+   * relayed to {@code remote}, non-replicated queues on other nodes of the cluster. The command log finishes the job and answers the submitter with {@link Published}; the front end
    * never sees this reply.
    */
-  record Forward(java.util.List<QueueName> replicated, boolean routedHere) implements Reply {}
+  record Forward(java.util.List<QueueName> replicated, java.util.List<QueueName> remote, boolean routedHere)
+      implements Reply {}
 
   /**
    * A publish that could not be stored (its queue partition has no quorum, or timed out): the

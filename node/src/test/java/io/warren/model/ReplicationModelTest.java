@@ -47,10 +47,63 @@ class ReplicationModelTest {
 
     Reply reply = apply(node, new Command.Publish("/", message("amq.fanout", "", "m"))).reply();
 
-    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), true));
+    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), List.of(), true));
     assertThat(node.queue(q("d")).orElseThrow().replicated()).isTrue();
     assertThat(node.queue(q("d")).orElseThrow().readyCount()).isZero();
     assertThat(node.queue(q("t")).orElseThrow().readyCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aClusterNodeRelaysPublishesForQueuesHeldByOtherNodesAndRefusesToConsumeThem() {
+    long there = ConnectionIds.first(1, 1) + 1; // a client of node 1
+    Broker node0 = Broker.withReplicatedStandIns(0);
+    Broker node1 = Broker.withReplicatedStandIns(1);
+    DeclareQueue reply = new DeclareQueue(q("amq.gen-r"), false, false, true, false, Arguments.EMPTY, there, true);
+    apply(node1, new OpenConnection(there, "/", "guest")); // the client's own node
+    for (Broker b : List.of(node0, node1)) { // the metadata group applies it on every node
+      apply(b, reply);
+    }
+
+    Reply routed = apply(node0, new Command.Publish("/", message("", "amq.gen-r", "answer"))).reply();
+
+    assertThat(routed).isEqualTo(new Reply.Forward(List.of(), List.of(q("amq.gen-r")), false));
+    assertThat(node0.queue(q("amq.gen-r")).orElseThrow().remote()).isTrue();
+    Result relayed = apply(new Broker(), new Command.Relay(List.of(q("amq.gen-r")), message("", "amq.gen-r", "answer")));
+    assertThat(relayed.effects()).singleElement().isInstanceOf(Effect.Relayed.class);
+    Effect.Relayed r = (Effect.Relayed) relayed.effects().get(0);
+    apply(node0, new Enqueue(r.queues(), r.message())); // a stand-in takes nothing
+    apply(node1, new Enqueue(r.queues(), r.message()));
+    assertThat(node0.queue(q("amq.gen-r")).orElseThrow().readyCount()).isZero();
+    assertThat(node1.queue(q("amq.gen-r")).orElseThrow().readyCount()).isEqualTo(1);
+
+    long here = ConnectionIds.first(0, 1) + 1;
+    DeclareQueue shared = new DeclareQueue(q("t"), false, false, false, false, Arguments.EMPTY, there, false);
+    apply(node0, shared);
+    Result consume = apply(node0, new Consume(new ChannelRef(here, 1), q("t"), "c", false, false, 0, 10,
+        Arguments.EMPTY));
+    assertThat(consume.reply()).isInstanceOfSatisfying(Reply.Failure.class,
+        f -> assertThat(f.code()).isEqualTo(io.warren.protocol.ReplyCode.RESOURCE_LOCKED));
+  }
+
+  @Test
+  void withdrawAndNodeFailuresRemoveStandInsOfNonReplicatedQueues() {
+    long first = ConnectionIds.first(1, 1) + 1;
+    long second = ConnectionIds.first(1, 1) + 2;
+    Broker node0 = Broker.withReplicatedStandIns(0);
+    apply(node0, new DeclareQueue(q("a"), false, false, true, false, Arguments.EMPTY, first, true));
+    apply(node0, new DeclareQueue(q("b"), false, false, false, true, Arguments.EMPTY, second, false));
+    apply(node0, new DeclareQueue(q("c"), false, false, false, false, Arguments.EMPTY, second, false));
+    apply(node0, durable("d"));
+
+    apply(node0, new Command.Withdraw(q("a"), second)); // not the declaration it names: stays
+    assertThat(node0.queue(q("a"))).isPresent();
+    apply(node0, new Command.Withdraw(q("a"), first));
+    assertThat(node0.queue(q("a"))).isEmpty();
+
+    apply(node0, new Restarted(ConnectionIds.first(1, 2), false));
+    assertThat(node0.queue(q("b"))).isEmpty();
+    assertThat(node0.queue(q("c"))).isEmpty();
+    assertThat(node0.queue(q("d"))).isPresent();
   }
 
   @Test

@@ -206,6 +206,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   private final Map<ConsumerKey, String> consumerGroups = new HashMap<>();
   /** Partition groups each connection has consumers or held messages in (told when it closes). */
   private final Map<Long, Set<String>> connectionGroups = new HashMap<>();
+  /**
+   * Store writes of local queue removals waiting for their {@link Command.Withdraw} to be applied
+   * in the metadata group: that is when this node's records change, as every other node's do.
+   */
+  private final Map<Command.Withdraw, List<TopologyRecords.Write>> withdrawnWrites = new HashMap<>();
 
   /**
    * @param broker the node's broker, made with {@link Broker#withReplicatedStandIns()}
@@ -218,7 +223,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   public ReplicatedCommandLog(Broker broker, long origin, List<String> partitions, boolean clustered) {
     this.broker = broker;
     this.clustered = clustered;
-    this.records = new TopologyRecords(broker);
+    this.records = new TopologyRecords(broker, clustered);
     broker.setChanges(records);
     this.origin = origin;
     this.partitions = List.copyOf(partitions);
@@ -446,13 +451,13 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     } else if (c instanceof Command.DeleteQueue x) {
       deleteQueue(s, slot, x);
     } else if (c instanceof Command.DeclareExchange x) {
-      if (!x.passive() && x.durable()) {
+      if (!x.passive() && (x.durable() || clustered)) {
         toMeta(s, slot);
       } else {
         local(s, slot);
       }
     } else if (c instanceof Command.DeleteExchange x) {
-      if (broker.exchange(x.name()).map(e -> e.durable()).orElse(false)) {
+      if (clustered || broker.exchange(x.name()).map(e -> e.durable()).orElse(false)) {
         toMeta(s, slot);
       } else {
         local(s, slot);
@@ -472,7 +477,13 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     } else if (c instanceof Command.SetChannelPrefetch x) {
       partitions.forEach(g -> touch(x.channel().connection(), g));
       everywhere(s, slot, x.channel().connection(), Set.copyOf(partitions));
-    } else if (c instanceof Command.Restarted || c instanceof Command.NodeDown) {
+    } else if ((c instanceof Command.Restarted || c instanceof Command.NodeDown) && clustered) {
+      // The metadata group applies it on every node too: their copies of this node's
+      // non-replicated queues go (and this node's own records of them).
+      Set<String> all = new LinkedHashSet<>(partitions);
+      all.add(META_GROUP);
+      toGroups(slot, all, Reply.OK);
+    } else if (c instanceof Command.Restarted) {
       everywhere(s, slot, 0, Set.copyOf(partitions));
     } else if (c instanceof Command.SetFlow x) {
       partitions.forEach(g -> touch(x.channel().connection(), g));
@@ -509,11 +520,35 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
           "internal error applying " + command.getClass().getSimpleName()));
     } finally {
       if (records.hasWrites()) {
-        // A change to durable topology outside the metadata group: only a cascade from a
-        // non-replicated queue can cause one (an auto-delete durable exchange losing its last
-        // binding). It is not persisted; see docs/architecture.md.
-        records.take();
+        withdrawRemovedQueues(records.take(), records.takeWithdrawals());
       }
+    }
+  }
+
+  /**
+   * A change to recorded topology outside the metadata group: only a cascade from a
+   * non-replicated queue held here can cause one (its exclusive owner closed, its last consumer
+   * left; an auto-delete exchange may follow). On a single node it is not recorded (see
+   * docs/architecture.md). In a cluster the other nodes drop their stand-ins when the metadata
+   * group applies the {@link Command.Withdraw}s, and this node's records change then too.
+   */
+  private void withdrawRemovedQueues(List<TopologyRecords.Write> writes, List<Command.Withdraw> withdrawals) {
+    if (!clustered || withdrawals.isEmpty()) {
+      return;
+    }
+    withdrawnWrites.put(withdrawals.get(0), writes);
+    for (Command.Withdraw w : withdrawals) {
+      toGroup(META_GROUP, w, new Step() {
+        @Override
+        public void applied(Result result) {}
+
+        @Override
+        public void failed(Throwable cause) {
+          withdrawnWrites.remove(w);
+          log.warn("Could not withdraw {} from the other nodes ({}); they drop it when this node restarts",
+              w.name(), cause.toString());
+        }
+      });
     }
   }
 
@@ -574,12 +609,15 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     }
     emitAll(r.effects());
     slot.routed = f.routedHere();
-    Map<String, List<QueueName>> byGroup = new LinkedHashMap<>();
-    for (QueueName q : f.replicated()) {
-      byGroup.computeIfAbsent(partitionOf(q), g -> new ArrayList<>(2)).add(q);
-    }
-    slot.outstanding = byGroup.size();
-    byGroup.forEach((group, queues) -> toGroup(group, new Command.Enqueue(queues, p.message()), new Step() {
+    // Replicated queues get the message in their partitions; non-replicated queues of other nodes
+    // get it relayed through a partition's log (to every node; the one holding the queue takes it).
+    List<Map.Entry<String, Command>> shares = new ArrayList<>(2);
+    byPartition(f.replicated()).forEach((group, queues) -> shares.add(Map.entry(group,
+        new Command.Enqueue(queues, p.message()))));
+    byPartition(f.remote()).forEach((group, queues) -> shares.add(Map.entry(group,
+        new Command.Relay(queues, p.message()))));
+    slot.outstanding = shares.size();
+    shares.forEach(share -> toGroup(share.getKey(), share.getValue(), new Step() {
       @Override
       public void applied(Result result) {
         slot.routed |= result.reply() == Reply.ROUTED;
@@ -599,6 +637,14 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
         }
       }
     }));
+  }
+
+  private Map<String, List<QueueName>> byPartition(List<QueueName> queues) {
+    Map<String, List<QueueName>> byGroup = new LinkedHashMap<>();
+    for (QueueName q : queues) {
+      byGroup.computeIfAbsent(partitionOf(q), g -> new ArrayList<>(2)).add(q);
+    }
+    return byGroup;
   }
 
   private void declareQueue(SessionState s, Slot slot, Command.DeclareQueue d) {
@@ -621,6 +667,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
           }
         }
       });
+    } else if (!d.passive() && clustered) {
+      toMeta(s, slot); // every node learns of it; the one the declaring client is on holds it
     } else {
       local(s, slot);
     }
@@ -628,7 +676,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
 
   private void deleteQueue(SessionState s, Slot slot, Command.DeleteQueue d) {
     if (!isStandIn(d.name())) {
-      local(s, slot);
+      if (clustered && broker.queue(d.name()).isPresent()) {
+        toMeta(s, slot);
+      } else {
+        local(s, slot);
+      }
       return;
     }
     // The partition checks if-unused / if-empty and drops the messages; then metadata forgets the
@@ -657,7 +709,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     boolean durableDestination = destination instanceof QueueName q
         ? isStandIn(q)
         : broker.exchange((io.warren.model.ExchangeName) destination).map(e -> e.durable()).orElse(false);
-    if (durableSource && durableDestination) {
+    if (clustered || (durableSource && durableDestination)) {
       toMeta(s, slot);
     } else {
       local(s, slot);
@@ -722,6 +774,31 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       }
     };
     for (String group : groupsToTell) {
+      toGroup(group, slot.command(), step);
+    }
+  }
+
+  /** Sends the slot's command to each of {@code groups}; the slot completes with {@code reply} once all applied it. */
+  private void toGroups(Slot slot, Set<String> groups, Reply reply) {
+    slot.outstanding = groups.size();
+    Step step = new Step() {
+      @Override
+      public void applied(Result result) {
+        done();
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        done();
+      }
+
+      void done() {
+        if (--slot.outstanding == 0) {
+          slot.complete(reply);
+        }
+      }
+    };
+    for (String group : groups) {
       toGroup(group, slot.command(), step);
     }
   }
@@ -839,8 +916,19 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     }
   }
 
+  /** Enqueues a relayed publish in those of its queues that live on this node, if any. */
+  private void takeRelayed(Effect.Relayed relayed) {
+    List<QueueName> here = relayed.queues().stream()
+        .filter(q -> broker.queue(q).map(QueueState::holdsMessages).orElse(false))
+        .toList();
+    if (!here.isEmpty()) {
+      emitAll(applyHere(new Command.Enqueue(here, relayed.message())).effects());
+    }
+  }
+
   private void applyMeta(MetaWork w) {
     boolean ours = w.entry().origin() == origin;
+    List<TopologyRecords.Write> extra = new ArrayList<>(0);
     try {
       for (CommandBatch.Tagged t : w.entry().commands()) {
         Result r;
@@ -855,14 +943,25 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
           step.applied(r);
         }
         emitAll(r.effects());
+        if (ours && t.command() instanceof Command.Withdraw withdraw) {
+          extra.addAll(withdrawnWrites.getOrDefault(withdraw, List.of()));
+          withdrawnWrites.remove(withdraw);
+        }
       }
     } finally {
-      w.done().complete(records.take());
+      records.takeWithdrawals(); // removed by the metadata group on every node alike: nothing to tell
+      List<TopologyRecords.Write> writes = new ArrayList<>(records.take());
+      writes.addAll(extra);
+      w.done().complete(writes);
     }
   }
 
   private void emitAll(List<Effect> effects) {
     for (Effect e : effects) {
+      if (e instanceof Effect.Relayed relayed) {
+        takeRelayed(relayed);
+        continue;
+      }
       SessionState s = sessions.get(e.connection());
       ConsumerKey key;
       if (e instanceof Effect.Deliver d) {

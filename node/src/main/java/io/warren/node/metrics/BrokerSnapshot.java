@@ -37,7 +37,7 @@ public record BrokerSnapshot(int connections, int channels, List<QueueFigures> q
     List<QueueFigures> queues = new ArrayList<>();
     for (VirtualHost vhost : broker.vhosts()) {
       for (QueueState q : vhost.queues().values()) {
-        if (!q.replicated()) {
+        if (q.holdsMessages()) {
           queues.add(new QueueFigures(vhost.name(), q.name().name(), q.readyCount(), q.unackedCount(),
               q.consumerCount()));
         }

@@ -124,7 +124,13 @@ public final class CommandCodec {
           r -> new Restarted(r.int64(), r.bool())),
       layout(24, Command.NodeDown.class,
           (w, c) -> w.int32(c.node()),
-          r -> new Command.NodeDown(r.int32())));
+          r -> new Command.NodeDown(r.int32())),
+      layout(25, Command.Relay.class,
+          (w, c) -> w.queues(c.queues()).message(c.message()),
+          r -> new Command.Relay(r.queues(), r.message())),
+      layout(26, Command.Withdraw.class,
+          (w, c) -> w.queue(c.name()).int64(c.declarer()),
+          r -> new Command.Withdraw(r.queue(), r.int64())));
 
   private static final Map<Class<?>, Layout<?>> BY_TYPE = new HashMap<>();
   private static final Layout<?>[] BY_TAG = new Layout<?>[256];

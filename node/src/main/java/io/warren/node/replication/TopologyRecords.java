@@ -15,10 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The durable topology of a node's broker as store records of the metadata group (family {@value
- * #FAMILY}): it listens to the broker's changes and turns those to durable things into writes.
- * Durable are vhosts, durable exchanges (the predeclared ones are recreated with their vhost),
- * replicated queues, and bindings between durable ends. A record's value is the command that
+ * The topology of a node's broker as store records of the metadata group (family {@value
+ * #FAMILY}): it listens to the broker's changes and turns those to recorded things into writes.
+ * On a single node those are the durable ones: vhosts, durable exchanges (the predeclared ones are
+ * recreated with their vhost), replicated queues, and bindings between durable ends. In a cluster
+ * every node must route to every queue, so all topology is recorded, non-replicated queues (with
+ * the connection that declared them, whose node holds their messages) included; they leave the
+ * records when their node restarts or is declared down. A record's value is the command that
  * recreates it; keys start with a kind byte that sorts vhosts, exchanges, queues, then bindings, so
  * replaying the records in key order rebuilds the topology.
  */
@@ -33,10 +36,24 @@ public final class TopologyRecords implements Changes {
   public record Write(byte[] key, byte[] value) {}
 
   private final Broker broker;
+  private final boolean clustered;
   private final List<Write> writes = new ArrayList<>();
+  private final List<Command.Withdraw> withdrawals = new ArrayList<>();
 
-  public TopologyRecords(Broker broker) {
+  /** @param clustered record all topology, not only the durable part (see above) */
+  public TopologyRecords(Broker broker, boolean clustered) {
     this.broker = broker;
+    this.clustered = clustered;
+  }
+
+  /**
+   * The non-replicated queues held here that were removed since the last call, as the commands
+   * that remove their stand-ins on the other nodes.
+   */
+  public List<Command.Withdraw> takeWithdrawals() {
+    List<Command.Withdraw> out = List.copyOf(withdrawals);
+    withdrawals.clear();
+    return out;
   }
 
   /** The writes reported since the last call. */
@@ -58,7 +75,7 @@ public final class TopologyRecords implements Changes {
 
   @Override
   public void exchangeAdded(Exchange x) {
-    if (x.durable()) {
+    if (recorded(x)) {
       writes.add(new Write(key(EXCHANGE, x.name()), CommandCodec.encode(new Command.DeclareExchange(x.name(),
           x.type().wireName(), false, true, x.autoDelete(), x.internal(), x.arguments()))));
     }
@@ -66,7 +83,7 @@ public final class TopologyRecords implements Changes {
 
   @Override
   public void exchangeRemoved(Exchange x) {
-    if (x.durable()) {
+    if (recorded(x)) {
       writes.add(new Write(key(EXCHANGE, x.name()), null));
     }
   }
@@ -76,13 +93,19 @@ public final class TopologyRecords implements Changes {
     if (q.replicated()) {
       writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false, true,
           false, false, q.arguments(), 0, true))));
+    } else if (clustered) {
+      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false,
+          q.durable(), q.exclusive(), q.autoDelete(), q.arguments(), q.declarer(), true))));
     }
   }
 
   @Override
   public void queueRemoved(QueueState q) {
-    if (q.replicated()) {
+    if (q.replicated() || clustered) {
       writes.add(new Write(key(QUEUE, q.name()), null));
+    }
+    if (clustered && q.holdsMessages()) {
+      withdrawals.add(new Command.Withdraw(q.name(), q.declarer()));
     }
   }
 
@@ -100,12 +123,16 @@ public final class TopologyRecords implements Changes {
   }
 
   private boolean durable(Binding b) {
-    boolean source = broker.exchange(b.source()).map(Exchange::durable).orElse(false);
+    boolean source = broker.exchange(b.source()).map(this::recorded).orElse(false);
     Resource d = b.destination();
     boolean destination = d instanceof QueueName q
-        ? broker.queue(q).map(QueueState::replicated).orElse(false)
-        : broker.exchange((ExchangeName) d).map(Exchange::durable).orElse(false);
+        ? broker.queue(q).map(queue -> clustered || queue.replicated()).orElse(false)
+        : broker.exchange((ExchangeName) d).map(this::recorded).orElse(false);
     return source && destination;
+  }
+
+  private boolean recorded(Exchange x) {
+    return clustered || x.durable();
   }
 
   private static Command.Bind bind(Binding b) {

@@ -152,6 +152,86 @@ class ThreeNodeClusterTest {
     }
   }
 
+  /**
+   * Transient and exclusive queues live on the node their client declared them through, yet
+   * every node routes to them: an RPC server on another node answers into a client's exclusive
+   * reply queue, and a fanout exchange reaches subscribers' exclusive queues from any node.
+   */
+  @Test
+  void transientQueuesLiveOnTheirNodeAndTakePublishesFromAnyNode() throws Exception {
+    startAll(IDS);
+    Connection client = connect("n1");
+    try (Connection server = connect("n2"); Connection other = connect("n3")) {
+      // RPC: the request queue is durable, the reply queue exclusive on the client's node.
+      Channel serving = server.createChannel();
+      serving.queueDeclare("rpc", true, false, false, null);
+      serving.basicConsume("rpc", true, (tag, d) -> serving.basicPublish("", d.getProperties().getReplyTo(), null,
+          ("re:" + new String(d.getBody(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8)), tag -> { });
+      Channel calling = client.createChannel();
+      String replyQueue = calling.queueDeclare().getQueue();
+      java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+      calling.basicConsume(replyQueue, true, (tag, d) -> replies.add(new String(d.getBody(), StandardCharsets.UTF_8)),
+          tag -> { });
+      AMQP.BasicProperties request = new AMQP.BasicProperties.Builder().replyTo(replyQueue).build();
+      for (int i = 0; i < 3; i++) {
+        calling.basicPublish("", "rpc", request, body(i));
+        assertThat(replies.poll(60, TimeUnit.SECONDS)).isEqualTo("re:" + i);
+      }
+
+      // A non-durable fanout exchange with a subscriber's exclusive queue on node 1, fed from node 3.
+      Channel subscribing = client.createChannel();
+      subscribing.exchangeDeclare("news", "fanout");
+      String mine = subscribing.queueDeclare().getQueue();
+      subscribing.queueBind(mine, "news", "");
+      Channel publishing = other.createChannel();
+      publishing.confirmSelect();
+      java.util.concurrent.atomic.AtomicInteger returned = new java.util.concurrent.atomic.AtomicInteger();
+      publishing.addReturnListener(r -> returned.incrementAndGet());
+      publishing.basicPublish("news", "", true, null, body(7));
+      publishing.waitForConfirmsOrDie(60_000);
+      assertThat(returned).hasValue(0);
+      GetResponse got = null;
+      for (int i = 0; i < 600 && (got = subscribing.basicGet(mine, true)) == null; i++) {
+        Thread.sleep(100); // the relay is confirmed once committed; node 1 applies it right after
+      }
+      assertThat(got).isNotNull();
+      assertThat(new String(got.getBody(), StandardCharsets.UTF_8)).isEqualTo("7");
+
+      // Its messages are on node 1: another node refuses to hand them out.
+      Channel shared = client.createChannel();
+      shared.queueDeclare("scratch", false, false, false, null);
+      Channel elsewhere = other.createChannel();
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> elsewhere.basicGet("scratch", true)))
+          .hasStackTraceContaining("RESOURCE_LOCKED");
+
+      // When its owner goes, so does the queue, on every node.
+      client.close();
+      client = null;
+      for (int i = 0; i < 600 && queueExists(other, replyQueue); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(queueExists(other, replyQueue)).isFalse();
+      assertThat(queueExists(other, mine)).isFalse();
+    } finally {
+      if (client != null) {
+        client.abort();
+      }
+    }
+  }
+
+  private static boolean queueExists(Connection connection, String queue) throws IOException {
+    Channel ch = connection.createChannel();
+    try {
+      ch.queueDeclarePassive(queue);
+      ch.close();
+      return true;
+    } catch (IOException e) {
+      return false; // 404 closed the channel
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException(e);
+    }
+  }
+
   private long snapshotEvery = WarrenConfig.RAFT_SNAPSHOT_THRESHOLD.defaultValue();
 
   private void startAll(List<String> ids) throws Exception {

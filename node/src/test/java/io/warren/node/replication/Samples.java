@@ -123,7 +123,9 @@ final class Samples {
         new Settle(CHANNEL, QUEUE, Outcome.DISCARD, new long[] {-5}),
         new Restarted(1_000, true),
         new Restarted(ConnectionIds.first(3, 7), false),
-        new Command.NodeDown(2));
+        new Command.NodeDown(2),
+        new Command.Relay(List.of(QUEUE), message("relayed", true)),
+        new Command.Withdraw(QUEUE, ConnectionIds.first(1, 2) + 5));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */
@@ -141,6 +143,10 @@ final class Samples {
       assertSameMessage(a.message(), e.message());
     } else if (expected instanceof Enqueue e) {
       Enqueue a = (Enqueue) actual;
+      assertThat(a.queues()).isEqualTo(e.queues());
+      assertSameMessage(a.message(), e.message());
+    } else if (expected instanceof Command.Relay e) {
+      Command.Relay a = (Command.Relay) actual;
       assertThat(a.queues()).isEqualTo(e.queues());
       assertSameMessage(a.message(), e.message());
     } else {
