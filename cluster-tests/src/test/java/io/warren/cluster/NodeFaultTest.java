@@ -175,6 +175,63 @@ class NodeFaultTest {
     }
   }
 
+  /**
+   * (e) A randomized chaos run: {@code warren.chaos.faults} faults (default 4) drawn from the
+   * kinds above, each on a random node, with a phase of confirmed messages under load before,
+   * during and after each; then the queues are drained and checked. Prints the figures: faults
+   * injected, published, confirmed, delivered, lost. A longer run: {@code -Dwarren.chaos.faults=30}.
+   */
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
+  void randomizedChaosRun() throws Exception {
+    int faults = Integer.getInteger("warren.chaos.faults", 4);
+    long phase = PHASE / 2;
+    List<String> injected = new java.util.ArrayList<>();
+    try (Cluster cluster = Cluster.start(testName, dir, 3)) {
+      declareQueues(cluster, QUEUES);
+      Workload.Shape shape = new Workload.Shape(QUEUES, 3, 3, Long.MAX_VALUE / 4, 250, 50);
+      try (Workload workload = Workload.start(cluster, history, shape)) {
+        workload.awaitConfirmed(phase, "three nodes");
+        for (int i = 0; i < faults; i++) {
+          String victim = cluster.ids().get(random.nextInt(cluster.ids().size()));
+          switch (random.nextInt(4)) {
+            case 0 -> {
+              injected.add("kill -9 " + victim);
+              cluster.kill(victim);
+              workload.awaitConfirmed(phase, victim + " killed");
+              cluster.restart(victim);
+            }
+            case 1 -> {
+              injected.add("SIGSTOP " + victim);
+              cluster.pause(victim);
+              try {
+                workload.awaitClientsLeft(victim);
+                workload.awaitConfirmed(phase, victim + " paused");
+              } finally {
+                cluster.resume(victim);
+              }
+            }
+            case 2 -> {
+              injected.add("SIGTERM " + victim);
+              cluster.stop(victim);
+              workload.awaitConfirmed(phase, victim + " stopped");
+              cluster.restart(victim);
+            }
+            default -> {
+              injected.add("full restart");
+              cluster.stopAll();
+              cluster.startAll();
+            }
+          }
+          workload.awaitConfirmed(phase, "after fault " + (i + 1) + " (" + injected.get(i) + ")");
+        }
+        workload.stop();
+      }
+      System.out.printf("%s: %d faults injected: %s%n", testName, injected.size(), injected);
+      drainAndCheck(cluster, QUEUES);
+    }
+  }
+
   /** Which of {@code heldIds} have been delivered with the redelivered flag. */
   private Set<MessageId> redelivered(Set<MessageId> heldIds) {
     return history.deliveries().stream().filter(d -> d.redelivered() && heldIds.contains(d.id()))
