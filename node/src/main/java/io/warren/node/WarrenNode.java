@@ -239,6 +239,15 @@ public final class WarrenNode implements AutoCloseable {
     memoryAlarm.setWatermark(fraction);
   }
 
+  /** The leader of each Raft group as this node knows it (empty while unknown), by group name. */
+  public Map<String, java.util.Optional<String>> leaders() {
+    Map<String, java.util.Optional<String>> out = new TreeMap<>();
+    for (String group : raft.groups()) {
+      out.put(group, raft.leader(group));
+    }
+    return out;
+  }
+
   @Override
   public synchronized void close() {
     if (failureDetector != null) {

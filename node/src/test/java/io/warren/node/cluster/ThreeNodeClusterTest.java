@@ -84,6 +84,21 @@ class ThreeNodeClusterTest {
     try (Connection on1 = connect("n1")) {
       assertThat(drain(on1.createChannel(), "orders")).isEqualTo(range(170, 180));
     }
+
+    // Leadership comes back to the returned node (Ratis hands it to the preferred leader once it
+    // has caught up): every node leads as many partitions as the others again.
+    Map<String, Long> led = Map.of();
+    for (int i = 0; i < 1200 && !(led = partitionsLedBy()).equals(Map.of("n1", 2L, "n2", 2L, "n3", 2L)); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(led).as("partitions led by each node").isEqualTo(Map.of("n1", 2L, "n2", 2L, "n3", 2L));
+  }
+
+  private Map<String, Long> partitionsLedBy() {
+    return nodes.get("n1").leaders().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("partition-") && e.getValue().isPresent())
+        .collect(java.util.stream.Collectors.groupingBy(e -> e.getValue().get(),
+            java.util.stream.Collectors.counting()));
   }
 
   @Test
