@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Three-node clusters side by side: a Warren cluster and a RabbitMQ cluster (quorum queue), each
-# on loopback, with one PerfTest producer connected to node 1 and one PerfTest consumer connected
-# to node 2 (two PerfTest processes; latencies use the shared monotonic clock of the machine).
+# Three-node clusters side by side: a Warren cluster and a RabbitMQ cluster (quorum queues), each
+# on loopback, running the same PerfTest scenarios against each:
 #
-#   bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq]
+#   one       1 producer connected to node 1, 1 consumer connected to node 2 (two PerfTest
+#             processes; latencies use the shared monotonic clock of the machine)
+#   fanin     10 producers, 10 queues, 10 consumers, connections spread over the three nodes
+#   rate1000  as one, the producer limited to 1000 msg/s: end-to-end latency at a fixed rate
+#
+#   bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq] [--scenarios "one fanin rate1000"]
 #
 # Workload: persistent 1 KiB messages, confirms with 200 outstanding, prefetch 200, manual acks.
 # Needs node/target/warren-node.jar (mvn -B -DskipTests package) and PerfTest in
@@ -18,13 +22,15 @@ PERFTEST_LIB=$BENCH_DIR/target/perf-test-lib
 BASE=${BENCH_PORT_BASE:-6800}
 DURATION=60
 ONLY=""
+SCENARIOS="one fanin rate1000"
 PIDS=()
 
 while (($#)); do
   case $1 in
     --duration) DURATION=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
-    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq]" >&2; exit 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq] [--scenarios LIST]" >&2; exit 2 ;;
   esac
 done
 
@@ -56,6 +62,34 @@ perftest() {
     "$(grep 'consumer latency min' "$RESULTS/$name.consumer.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
 }
 
+# fanin NAME URI1 URI2 URI3 EXTRA...: one PerfTest, 10 producers and 10 consumers on 10 queues,
+# its connections spread round-robin over the three nodes.
+fanin() {
+  local name=$1 uris="$2,$3,$4"; shift 4
+  local prefix="fanin-$(date +%s)-"
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -H "$uris" -x 10 -y 10 -s 1024 -f persistent -c 200 -q 200 --use-millis \
+    --queue-pattern "${prefix}%d" --queue-pattern-from 1 --queue-pattern-to 10 -ad false "$@" -z "$DURATION" \
+    -o "$RESULTS/$name.csv" >"$RESULTS/$name.txt" 2>&1
+  printf '| %-8s | %s | %s | %s | %s |\n' "$name" \
+    "$(grep -o 'sending rate avg: [0-9]*' "$RESULTS/$name.txt" | grep -o '[0-9]*$')" \
+    "$(grep -o 'receiving rate avg: [0-9]*' "$RESULTS/$name.txt" | grep -o '[0-9]*$')" \
+    "$(grep 'confirm latency min' "$RESULTS/$name.txt" | sed 's/.*99th //')" \
+    "$(grep 'consumer latency min' "$RESULTS/$name.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
+}
+
+# scenarios BROKER URI1 URI2 URI3 EXTRA...: the selected scenarios against one cluster.
+scenarios() {
+  local broker=$1 u1=$2 u2=$3 u3=$4 s; shift 4
+  for s in $SCENARIOS; do
+    case $s in
+      one) perftest "$broker-one" "$u1" "$u2" "$@" ;;
+      fanin) fanin "$broker-fanin" "$u1" "$u2" "$u3" "$@" ;;
+      rate1000) perftest "$broker-rate1000" "$u1" "$u2" -R 1000 "$@" ;;
+      *) log "unknown scenario $s" ;;
+    esac
+  done
+}
+
 run_warren() {
   local peers="n1=127.0.0.1:$((BASE + 11)),n2=127.0.0.1:$((BASE + 12)),n3=127.0.0.1:$((BASE + 13))" i
   rm -rf "$TARGET/warren"
@@ -73,7 +107,8 @@ run_warren() {
     (($(grep -l "started; AMQP" "$RESULTS"/warren-n*.log 2>/dev/null | wc -l) == 3)) && break
     sleep 1
   done
-  perftest warren "amqp://guest:guest@127.0.0.1:$((BASE + 21))" "amqp://guest:guest@127.0.0.1:$((BASE + 22))"
+  scenarios warren "amqp://guest:guest@127.0.0.1:$((BASE + 21))" "amqp://guest:guest@127.0.0.1:$((BASE + 22))" \
+    "amqp://guest:guest@127.0.0.1:$((BASE + 23))"
   cleanup; PIDS=()
 }
 
@@ -119,12 +154,13 @@ run_rabbitmq() {
       { log "r$i did not join"; return 1; }
   done
   ctl r1@localhost cluster_status >"$RESULTS/rabbitmq-cluster-status.txt" 2>&1
-  perftest rabbitmq "amqp://guest:guest@127.0.0.1:$((BASE + 61))" "amqp://guest:guest@127.0.0.1:$((BASE + 62))" -qq
+  scenarios rabbitmq "amqp://guest:guest@127.0.0.1:$((BASE + 61))" "amqp://guest:guest@127.0.0.1:$((BASE + 62))" \
+    "amqp://guest:guest@127.0.0.1:$((BASE + 63))" -qq
   for i in 3 2 1; do ctl r$i@localhost stop >/dev/null 2>&1; done
   cleanup; PIDS=()
 }
 
-echo "| broker   | published msg/s | consumed msg/s | confirm latency min/50/75/95/99th | consumer latency min/50/75/95/99th |" | tee "$RESULTS/summary.md"
+echo "| run      | published msg/s | consumed msg/s | confirm latency min/50/75/95/99th | consumer latency min/50/75/95/99th |" | tee "$RESULTS/summary.md"
 echo "|----------|-----------------|----------------|---|---|" | tee -a "$RESULTS/summary.md"
 [[ $ONLY == warren ]] || run_rabbitmq
 [[ $ONLY == rabbitmq ]] || run_warren
