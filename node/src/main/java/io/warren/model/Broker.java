@@ -220,6 +220,48 @@ public final class Broker {
     }
   }
 
+  /**
+   * Catching up from a snapshot of recorded topology: removes the exchanges, queues and bindings
+   * that are not in it (deleted since this copy was taken elsewhere), with the usual cascades;
+   * what is in it is then redeclared by the caller. The predeclared exchanges stay.
+   *
+   * @return the effects (consumers of removed queues cancelled)
+   */
+  public List<Effect> retainTopology(Set<ExchangeName> exchanges, Set<QueueName> queues, Set<Binding> bindings) {
+    effects = null;
+    try {
+      retain(exchanges, queues, bindings);
+      return effects == null ? List.of() : effects;
+    } finally {
+      effects = null;
+    }
+  }
+
+  private void retain(Set<ExchangeName> exchanges, Set<QueueName> queues, Set<Binding> bindings) {
+    for (VirtualHost vh : vhosts.values()) {
+      for (Exchange x : List.copyOf(vh.exchanges.values())) {
+        for (Binding b : List.copyOf(x.bindings())) {
+          if (!bindings.contains(b)) {
+            x.remove(b);
+            vh.unindexBinding(b);
+            changes.bindingRemoved(b);
+          }
+        }
+      }
+      for (QueueState q : List.copyOf(vh.queues.values())) {
+        if (!queues.contains(q.name()) && vh.queues.get(q.name().name()) == q) {
+          removeQueue(vh, q);
+        }
+      }
+      for (Exchange x : List.copyOf(vh.exchanges.values())) {
+        if (!exchanges.contains(x.name()) && !VirtualHost.PREDECLARED.containsKey(x.name().name())
+            && vh.exchanges.get(x.name().name()) == x) {
+          removeExchange(vh, x);
+        }
+      }
+    }
+  }
+
   /** Applies one command. A refused command changes nothing and has no effects. */
   public Result apply(Meta meta, Command command) {
     effects = null;

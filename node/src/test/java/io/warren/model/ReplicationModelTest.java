@@ -107,6 +107,34 @@ class ReplicationModelTest {
   }
 
   @Test
+  void retainTopologyRemovesWhatASnapshotNoLongerHasAndCancelsItsConsumers() {
+    Broker node = Broker.withReplicatedStandIns();
+    ExchangeName kept = new ExchangeName("/", "kept");
+    ExchangeName gone = new ExchangeName("/", "gone");
+    for (ExchangeName x : List.of(kept, gone)) {
+      apply(node, new Command.DeclareExchange(x, "fanout", false, true, false, false, Arguments.EMPTY));
+    }
+    apply(node, durable("d"));
+    apply(node, transientQueue("t"));
+    apply(node, new OpenConnection(1, "/", "guest"));
+    apply(node, new Consume(CH, q("t"), "c", false, false, 0, 10, Arguments.EMPTY));
+    Binding keptBinding = new Binding(kept, q("d"), "", Arguments.EMPTY);
+    apply(node, new Command.Bind(kept, q("d"), "", Arguments.EMPTY, 1));
+    apply(node, new Command.Bind(kept, q("t"), "", Arguments.EMPTY, 1));
+    apply(node, new Command.Bind(gone, q("d"), "", Arguments.EMPTY, 1));
+
+    List<Effect> effects = node.retainTopology(java.util.Set.of(kept), java.util.Set.of(q("d")),
+        java.util.Set.of(keptBinding));
+
+    assertThat(effects).containsExactly(new Effect.ConsumerCancelled(CH, "c", q("t")));
+    assertThat(node.exchange(gone)).isEmpty();
+    assertThat(node.exchange(kept)).isPresent();
+    assertThat(node.exchange(new ExchangeName("/", "amq.topic"))).isPresent();
+    assertThat(node.queue(q("t"))).isEmpty();
+    assertThat(node.bindingsTo(q("d"))).containsExactly(keptBinding);
+  }
+
+  @Test
   void exclusiveAndAutoDeleteDurableQueuesAreNotReplicated() {
     assertThat(QueueState.isReplicated(true, false, false)).isTrue();
     assertThat(QueueState.isReplicated(true, true, false)).isFalse();

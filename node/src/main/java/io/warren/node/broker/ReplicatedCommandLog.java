@@ -388,15 +388,39 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     } else if (work instanceof Registration r) {
       sessions.computeIfAbsent(r.session().connectionId(), id -> new SessionState(r.session()));
     } else if (work instanceof RestoreWork w) {
+      if (clustered) {
+        forgetUnrecorded(w.commands());
+      }
       for (Command c : w.commands()) {
         applyHere(c);
       }
       records.take();
+      records.takeWithdrawals();
       w.done().complete(null);
     } else if (work instanceof Inspection<?> inspection) {
       inspection.run(broker);
     }
     return 0;
+  }
+
+  /**
+   * In a cluster all topology is recorded, so a restore brings exactly the recorded topology: on a
+   * running node (a snapshot installed from the leader) what is not recorded was deleted meanwhile.
+   */
+  private void forgetUnrecorded(List<Command> recorded) {
+    Set<io.warren.model.ExchangeName> exchanges = new HashSet<>();
+    Set<QueueName> queues = new HashSet<>();
+    Set<io.warren.model.Binding> bindings = new HashSet<>();
+    for (Command c : recorded) {
+      if (c instanceof Command.DeclareExchange x) {
+        exchanges.add(x.name());
+      } else if (c instanceof Command.DeclareQueue q) {
+        queues.add(q.name());
+      } else if (c instanceof Command.Bind b) {
+        bindings.add(new io.warren.model.Binding(b.source(), b.destination(), b.routingKey(), b.arguments()));
+      }
+    }
+    emitAll(broker.retainTopology(exchanges, queues, bindings));
   }
 
   private void endOfCycle() {
