@@ -71,6 +71,8 @@ public final class Broker {
    * declared through another node is a stand-in here, whose publishes are relayed to that node.
    */
   private final int localNode;
+  /** Whether other nodes share the topology (see {@link QueueState#isReplicated(boolean, boolean, boolean, boolean)}). */
+  private final boolean clustered;
   private Changes changes = Changes.NONE;
   /** What queues report to: forwards to {@link #changes}, so the listener can be swapped later. */
   private final Changes relay = new Relay();
@@ -80,12 +82,13 @@ public final class Broker {
 
   /** A broker that holds every queue's messages itself: a queue partition, or a broker on its own. */
   public Broker() {
-    this(false, 0);
+    this(false, 0, false);
   }
 
-  private Broker(boolean standIns, int localNode) {
+  private Broker(boolean standIns, int localNode, boolean clustered) {
     this.standIns = standIns;
     this.localNode = localNode;
+    this.clustered = clustered;
     vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST));
   }
 
@@ -95,7 +98,7 @@ public final class Broker {
    * Reply.Forward} for the command log to enqueue it in the queue's partition.
    */
   public static Broker withReplicatedStandIns() {
-    return withReplicatedStandIns(0);
+    return new Broker(true, 0, false);
   }
 
   /**
@@ -103,8 +106,8 @@ public final class Broker {
    * non-replicated queues declared through other nodes are stand-ins here too, answered with
    * {@link Reply.Forward#remote()}.
    */
-  public static Broker withReplicatedStandIns(int localNode) {
-    return new Broker(true, localNode);
+  public static Broker forClusterNode(int localNode) {
+    return new Broker(true, localNode, true);
   }
 
   /** Reports state changes to {@code listener} from now on (see {@link Changes}). */
@@ -339,7 +342,7 @@ public final class Broker {
     } else if (command instanceof Command.Withdraw c) {
       VirtualHost vh = vhosts.get(c.name().vhost());
       QueueState q = vh == null ? null : vh.queues.get(c.name().name());
-      if (q != null && q.livesOnOneNode() && q.declarer() == c.declarer()) {
+      if (q != null && livesOnOneNode(q) && q.declarer() == c.declarer()) {
         removeQueue(vh, q);
       }
       return Reply.OK;
@@ -450,10 +453,15 @@ public final class Broker {
    * Non-replicated queues vanish with the node (run) whose connection declared them, as RabbitMQ's
    * transient queues do with their node: here, and as stand-ins on the other nodes of a cluster.
    */
+  /** A node's non-replicated queue (held here or a stand-in); a queue partition holds none. */
+  private boolean livesOnOneNode(QueueState q) {
+    return standIns && !q.replicated();
+  }
+
   private void removeNonReplicatedQueues(java.util.function.LongPredicate declaredBy) {
     for (VirtualHost vh : vhosts.values()) {
       for (QueueState q : List.copyOf(vh.queues.values())) {
-        if (q.livesOnOneNode() && declaredBy.test(q.declarer()) && vh.queues.get(q.name().name()) == q) {
+        if (livesOnOneNode(q) && declaredBy.test(q.declarer()) && vh.queues.get(q.name().name()) == q) {
           removeQueue(vh, q);
         }
       }
@@ -712,7 +720,7 @@ public final class Broker {
       throw AmqpFailure.accessRefused("queue name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
     }
     long owner = c.exclusive() ? c.connection() : 0;
-    boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete());
+    boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete(), clustered);
     boolean remote = standIns && !standIn && ConnectionIds.node(c.connection()) != localNode;
     QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner, standIn,
         c.connection(), remote, relay);

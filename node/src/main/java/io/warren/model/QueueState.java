@@ -89,7 +89,17 @@ public final class QueueState {
    * in memory on the node that declared them and vanish with it, as AMQP allows.
    */
   public static boolean isReplicated(boolean durable, boolean exclusive, boolean autoDelete) {
-    return durable && !exclusive && !autoDelete;
+    return isReplicated(durable, exclusive, autoDelete, false);
+  }
+
+  /**
+   * As {@link #isReplicated(boolean, boolean, boolean)}, for a broker that is {@code clustered}:
+   * there a non-exclusive, non-auto-delete queue is replicated even when not durable, since a
+   * client may consume from it through any node (as RabbitMQ allows); it then lives as long as a
+   * durable one does.
+   */
+  public static boolean isReplicated(boolean durable, boolean exclusive, boolean autoDelete, boolean clustered) {
+    return (durable || clustered) && !exclusive && !autoDelete;
   }
 
   /** See {@link #isReplicated(boolean, boolean, boolean)}: true for a routing stand-in. */
@@ -100,11 +110,6 @@ public final class QueueState {
   /** Whether this is a stand-in for a non-replicated queue on another node (see {@link #declarer()}). */
   public boolean remote() {
     return remote;
-  }
-
-  /** Whether it is of the kind that lives on one node (see {@link #isReplicated}), wherever it is seen from. */
-  public boolean livesOnOneNode() {
-    return !isReplicated(durable, owner != 0, autoDelete);
   }
 
   /** Whether this queue's messages are here (neither a replicated nor a remote stand-in). */

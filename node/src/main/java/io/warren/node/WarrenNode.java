@@ -73,8 +73,10 @@ public final class WarrenNode implements AutoCloseable {
     List<String> partitions = IntStream.range(0, config.get(WarrenConfig.PARTITIONS_PER_NODE) * members.size())
         .mapToObj(i -> "partition-" + i).toList();
     long firstConnection = ConnectionIds.first(members.indexOf(nodeId), run);
-    commandLog = new ReplicatedCommandLog(Broker.withReplicatedStandIns(members.indexOf(nodeId)), firstConnection,
-        partitions, members.size() > 1);
+    boolean clustered = members.size() > 1;
+    commandLog = new ReplicatedCommandLog(
+        clustered ? Broker.forClusterNode(members.indexOf(nodeId)) : Broker.withReplicatedStandIns(), firstConnection,
+        partitions, clustered);
     startRaft(nodeId, peers, dataDir, partitions);
     // Connections of this node's earlier runs are gone: what they held comes back, redelivered.
     // A single node also drops transient messages; in a cluster the queues lived on elsewhere.

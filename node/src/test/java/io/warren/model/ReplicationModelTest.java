@@ -56,8 +56,8 @@ class ReplicationModelTest {
   @Test
   void aClusterNodeRelaysPublishesForQueuesHeldByOtherNodesAndRefusesToConsumeThem() {
     long there = ConnectionIds.first(1, 1) + 1; // a client of node 1
-    Broker node0 = Broker.withReplicatedStandIns(0);
-    Broker node1 = Broker.withReplicatedStandIns(1);
+    Broker node0 = Broker.forClusterNode(0);
+    Broker node1 = Broker.forClusterNode(1);
     DeclareQueue reply = new DeclareQueue(q("amq.gen-r"), false, false, true, false, Arguments.EMPTY, there, true);
     apply(node1, new OpenConnection(there, "/", "guest")); // the client's own node
     for (Broker b : List.of(node0, node1)) { // the metadata group applies it on every node
@@ -68,6 +68,8 @@ class ReplicationModelTest {
 
     assertThat(routed).isEqualTo(new Reply.Forward(List.of(), List.of(q("amq.gen-r")), false));
     assertThat(node0.queue(q("amq.gen-r")).orElseThrow().remote()).isTrue();
+    apply(node0, transientQueue("plain"));
+    assertThat(node0.queue(q("plain")).orElseThrow().replicated()).as("consumable through any node").isTrue();
     Result relayed = apply(new Broker(), new Command.Relay(List.of(q("amq.gen-r")), message("", "amq.gen-r", "answer")));
     assertThat(relayed.effects()).singleElement().isInstanceOf(Effect.Relayed.class);
     Effect.Relayed r = (Effect.Relayed) relayed.effects().get(0);
@@ -77,7 +79,7 @@ class ReplicationModelTest {
     assertThat(node1.queue(q("amq.gen-r")).orElseThrow().readyCount()).isEqualTo(1);
 
     long here = ConnectionIds.first(0, 1) + 1;
-    DeclareQueue shared = new DeclareQueue(q("t"), false, false, false, false, Arguments.EMPTY, there, false);
+    DeclareQueue shared = new DeclareQueue(q("t"), false, false, false, true, Arguments.EMPTY, there, false);
     apply(node0, shared);
     Result consume = apply(node0, new Consume(new ChannelRef(here, 1), q("t"), "c", false, false, 0, 10,
         Arguments.EMPTY));
@@ -89,10 +91,10 @@ class ReplicationModelTest {
   void withdrawAndNodeFailuresRemoveStandInsOfNonReplicatedQueues() {
     long first = ConnectionIds.first(1, 1) + 1;
     long second = ConnectionIds.first(1, 1) + 2;
-    Broker node0 = Broker.withReplicatedStandIns(0);
+    Broker node0 = Broker.forClusterNode(0);
     apply(node0, new DeclareQueue(q("a"), false, false, true, false, Arguments.EMPTY, first, true));
     apply(node0, new DeclareQueue(q("b"), false, false, false, true, Arguments.EMPTY, second, false));
-    apply(node0, new DeclareQueue(q("c"), false, false, false, false, Arguments.EMPTY, second, false));
+    apply(node0, new DeclareQueue(q("c"), false, true, true, false, Arguments.EMPTY, second, false));
     apply(node0, durable("d"));
 
     apply(node0, new Command.Withdraw(q("a"), second)); // not the declaration it names: stays

@@ -676,7 +676,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     boolean replicatedNow = existing != null && existing.replicated();
     if (d.passive() && replicatedNow) {
       toGroup(partitionOf(d.name()), d, replyStep(slot)); // the figures are in the partition
-    } else if (!d.passive() && QueueState.isReplicated(d.durable(), d.exclusive(), d.autoDelete())
+    } else if (!d.passive() && QueueState.isReplicated(d.durable(), d.exclusive(), d.autoDelete(), clustered)
         && (existing == null || replicatedNow)) {
       // Metadata first (name, arguments, equivalence), then the partition creates the queue and
       // answers with its figures.

@@ -91,8 +91,8 @@ public final class TopologyRecords implements Changes {
   @Override
   public void queueAdded(QueueState q) {
     if (q.replicated()) {
-      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false, true,
-          false, false, q.arguments(), 0, true))));
+      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false,
+          q.durable(), false, false, q.arguments(), 0, true))));
     } else if (clustered) {
       writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false,
           q.durable(), q.exclusive(), q.autoDelete(), q.arguments(), q.declarer(), true))));

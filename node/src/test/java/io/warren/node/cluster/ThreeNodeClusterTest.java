@@ -212,10 +212,20 @@ class ThreeNodeClusterTest {
       assertThat(got).isNotNull();
       assertThat(new String(got.getBody(), StandardCharsets.UTF_8)).isEqualTo("7");
 
-      // Its messages are on node 1: another node refuses to hand them out.
-      Channel shared = client.createChannel();
-      shared.queueDeclare("scratch", false, false, false, null);
+      // A non-durable queue that any client may use is replicated in a cluster, so it can be
+      // consumed through any node; an auto-delete one lives on its node and only takes publishes
+      // through the others.
+      Channel declaring = client.createChannel();
+      declaring.queueDeclare("hello", false, false, false, null);
+      declaring.basicPublish("", "hello", null, body(9));
+      declaring.queueDeclare("scratch", false, false, true, null);
       Channel elsewhere = other.createChannel();
+      GetResponse hello = null;
+      for (int i = 0; i < 600 && (hello = elsewhere.basicGet("hello", true)) == null; i++) {
+        Thread.sleep(100);
+      }
+      assertThat(hello).isNotNull();
+      assertThat(new String(hello.getBody(), StandardCharsets.UTF_8)).isEqualTo("9");
       assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> elsewhere.basicGet("scratch", true)))
           .hasStackTraceContaining("RESOURCE_LOCKED");
 
