@@ -5,7 +5,8 @@
 #   one       1 producer connected to node 1, 1 consumer connected to node 2 (two PerfTest
 #             processes; latencies use the shared monotonic clock of the machine)
 #   fanin     10 producers, 10 queues, 10 consumers, connections spread over the three nodes
-#   rate1000  as one, the producer limited to 1000 msg/s: end-to-end latency at a fixed rate
+#   rate1000  1 producer limited to 1000 msg/s and 1 consumer, on nodes 1 and 2, in one PerfTest
+#             process so that its end-to-end (consumer) latency is measured
 #
 #   bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq] [--scenarios "one fanin rate1000"]
 #
@@ -62,14 +63,12 @@ perftest() {
     "$(grep 'consumer latency min' "$RESULTS/$name.consumer.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
 }
 
-# fanin NAME URI1 URI2 URI3 EXTRA...: one PerfTest, 10 producers and 10 consumers on 10 queues,
-# its connections spread round-robin over the three nodes.
-fanin() {
-  local name=$1 uris="$2,$3,$4"; shift 4
-  local prefix="fanin-$(date +%s)-"
-  java -cp "$CP" com.rabbitmq.perf.PerfTest -H "$uris" -x 10 -y 10 -s 1024 -f persistent -c 200 -q 200 --use-millis \
-    --queue-pattern "${prefix}%d" --queue-pattern-from 1 --queue-pattern-to 10 -ad false "$@" -z "$DURATION" \
-    -o "$RESULTS/$name.csv" >"$RESULTS/$name.txt" 2>&1
+# single NAME URIS EXTRA...: one PerfTest process whose connections go round-robin over URIS
+# (comma separated); persistent 1 KiB messages, 200 outstanding confirms, prefetch 200.
+single() {
+  local name=$1 uris=$2; shift 2
+  java -cp "$CP" com.rabbitmq.perf.PerfTest -H "$uris" -s 1024 -f persistent -c 200 -q 200 --use-millis -ad false "$@" \
+    -z "$DURATION" -o "$RESULTS/$name.csv" >"$RESULTS/$name.txt" 2>&1
   printf '| %-8s | %s | %s | %s | %s |\n' "$name" \
     "$(grep -o 'sending rate avg: [0-9]*' "$RESULTS/$name.txt" | grep -o '[0-9]*$')" \
     "$(grep -o 'receiving rate avg: [0-9]*' "$RESULTS/$name.txt" | grep -o '[0-9]*$')" \
@@ -83,8 +82,9 @@ scenarios() {
   for s in $SCENARIOS; do
     case $s in
       one) perftest "$broker-one" "$u1" "$u2" "$@" ;;
-      fanin) fanin "$broker-fanin" "$u1" "$u2" "$u3" "$@" ;;
-      rate1000) perftest "$broker-rate1000" "$u1" "$u2" -R 1000 "$@" ;;
+      fanin) single "$broker-fanin" "$u1,$u2,$u3" -x 10 -y 10 --queue-pattern "fanin-$(date +%s)-%d" \
+        --queue-pattern-from 1 --queue-pattern-to 10 "$@" ;;
+      rate1000) single "$broker-rate1000" "$u1,$u2" -x 1 -y 1 -R 1000 -u "rate1000-$(date +%s)" "$@" ;;
       *) log "unknown scenario $s" ;;
     esac
   done
