@@ -8,6 +8,7 @@ import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.broker.ReplicatedCommandLog;
 import io.warren.node.cluster.NodeFailureDetector;
 import io.warren.node.config.WarrenConfig;
+import io.warren.node.management.ManagementServer;
 import io.warren.node.metrics.BrokerSnapshot;
 import io.warren.node.metrics.MetricsServer;
 import io.warren.node.replication.MetaMachine;
@@ -55,6 +56,7 @@ public final class WarrenNode implements AutoCloseable {
   private AmqpServer amqp;
   private MemoryAlarm memoryAlarm;
   private MetricsServer metrics;
+  private ManagementServer management;
   private NodeFailureDetector failureDetector;
 
   public WarrenNode(WarrenConfig config) {
@@ -97,6 +99,14 @@ public final class WarrenNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen for metrics on port "
           + config.get(WarrenConfig.METRICS_PORT), e);
+    }
+    management = new ManagementServer(config, commandLog, partitionMachines::values, this::snapshot, amqp,
+        memoryAlarm, raft);
+    try {
+      management.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for the management API on port "
+          + config.get(WarrenConfig.MANAGEMENT_PORT), e);
     }
     if (members.size() > 1) {
       failureDetector = new NodeFailureDetector(raft, ReplicatedCommandLog.META_GROUP, members,
@@ -233,6 +243,11 @@ public final class WarrenNode implements AutoCloseable {
     return metrics.address();
   }
 
+  /** The address the management API and web UI listener is bound to. */
+  public InetSocketAddress managementAddress() {
+    return management.address();
+  }
+
   /**
    * Moves the memory high watermark (fraction of the maximum heap) at run time, like
    * {@code rabbitmqctl set_vm_memory_high_watermark}; publishers are blocked while use is above it.
@@ -255,6 +270,10 @@ public final class WarrenNode implements AutoCloseable {
     if (failureDetector != null) {
       failureDetector.close();
       failureDetector = null;
+    }
+    if (management != null) {
+      management.close();
+      management = null;
     }
     if (metrics != null) {
       metrics.close();

@@ -134,6 +134,11 @@ final class AmqpChannel {
   private boolean txMode;
   private final List<Object> txActions = new ArrayList<>();
 
+  /** basic.qos with global=true, as last set (for the management API). */
+  private int globalPrefetch;
+  /** What this channel did, by {@link MessageEvent#ordinal()}, for the management API. */
+  private final long[] counts = new long[MessageEvent.values().length];
+
   /** Mandatory publishes awaiting their reply, in submission order (for basic.return). */
   private final ArrayDeque<Message> mandatoryPending = new ArrayDeque<>();
   private final ReplyHandler publishReply = this::onPublished;
@@ -150,6 +155,18 @@ final class AmqpChannel {
 
   boolean isOpen() {
     return state == State.OPEN;
+  }
+
+  private void count(MessageEvent event, long n) {
+    counts[event.ordinal()] += n;
+    conn.count(event, n);
+  }
+
+  /** This channel as the management API shows it; on the event loop. */
+  ConnectionInfo.ChannelInfo describe() {
+    int uncommitted = (int) txActions.stream().filter(a -> a instanceof TxPublish).count();
+    return new ConnectionInfo.ChannelInfo(number, confirmMode, txMode, consumerPrefetch, globalPrefetch,
+        consumers.size() + (replyToConsumer == null ? 0 : 1), unacked.size(), uncommitted, MessageCounts.copyOf(counts));
   }
 
   // ------------------------------------------------------------------ inbound methods
@@ -305,6 +322,7 @@ final class AmqpChannel {
       throw new AmqpException(ReplyCode.NOT_IMPLEMENTED, "immediate=true", p.classId(), p.methodId());
     }
     conn.onPublish();
+    count(MessageEvent.PUBLISH, 1);
     byte[] props = ByteBufUtil.getBytes(properties);
     Arguments headers = Arguments.EMPTY;
     boolean persistent = false;
@@ -375,12 +393,16 @@ final class AmqpChannel {
       }
       return;
     }
+    if (reply == Reply.UNROUTED) {
+      count(mandatory ? MessageEvent.RETURN_UNROUTABLE : MessageEvent.DROP_UNROUTABLE, 1);
+    }
     if (mandatory && reply == Reply.UNROUTED) {
       conn.sendContent(number, new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", message.exchange(),
           message.routingKey()), message.properties(), message.body().bytes());
     }
     if (confirmMode) {
       confirmedSeq++;
+      count(MessageEvent.CONFIRM, 1);
       conn.markDirty(this);
     }
   }
@@ -447,6 +469,9 @@ final class AmqpChannel {
       }
       settled = Map.of(tag, u);
     }
+    if (outcome == Outcome.ACK) {
+      count(MessageEvent.ACK, settled.size());
+    }
     submitSettles(settled, outcome, null, txMode);
   }
 
@@ -496,6 +521,7 @@ final class AmqpChannel {
           q.classId(), q.methodId());
     }
     if (q.global()) {
+      globalPrefetch = q.prefetchCount();
       submit(q, new Command.SetChannelPrefetch(ref, q.prefetchCount()), false, r -> new BasicQosOk());
     } else {
       consumerPrefetch = q.prefetchCount();
@@ -569,10 +595,15 @@ final class AmqpChannel {
         if (!g.noAck()) {
           unacked.put(tag, new Unacked(ok.queue(), ok.messageId()));
         }
+        count(g.noAck() ? MessageEvent.GET_NO_ACK : MessageEvent.GET, 1);
+        if (ok.redelivered()) {
+          count(MessageEvent.REDELIVER, 1);
+        }
         Message msg = ok.message();
         conn.sendContent(number, new BasicGetOk(tag, ok.redelivered(), msg.exchange(), msg.routingKey(),
             ok.messageCount()), msg.properties(), msg.body().bytes());
       } else {
+        count(MessageEvent.GET_EMPTY, 1);
         conn.send(number, new BasicGetEmpty());
       }
     });
@@ -587,6 +618,10 @@ final class AmqpChannel {
     long tag = ++lastDeliveryTag;
     if (!d.noAck()) {
       unacked.put(tag, new Unacked(d.queue(), d.messageId()));
+    }
+    count(d.noAck() ? MessageEvent.DELIVER_NO_ACK : MessageEvent.DELIVER, 1);
+    if (d.redelivered()) {
+      count(MessageEvent.REDELIVER, 1);
     }
     Message msg = d.message();
     conn.sendContent(number, new BasicDeliver(d.consumerTag(), tag, d.redelivered(), msg.exchange(),

@@ -50,8 +50,12 @@ import io.warren.protocol.method.ConnectionUpdateSecret;
 import io.warren.protocol.method.ConnectionUpdateSecretOk;
 import io.warren.protocol.types.FieldTable;
 import io.warren.protocol.types.LongString;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -82,6 +86,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private final Authenticator authenticator;
   private final MemoryAlarm memoryAlarm;
   private final DirectReplyTo directReplyTo;
+  private final ConnectionRegistry registry;
   private final ContentAssembler assembler;
   private final Consumer<Boolean> alarmListener = raised -> execute(() -> onMemoryAlarm(raised));
 
@@ -90,8 +95,11 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private String user;
   private String vhost;
   private FieldTable clientProperties = FieldTable.EMPTY;
+  private String authMechanism = "";
+  private long connectedAt;
   private int frameMax;
   private int channelMax;
+  private int heartbeat;
   private ScheduledFuture<?> closeTimer;
 
   private final IntObjectMap<AmqpChannel> channels = new IntObjectHashMap<>();
@@ -116,6 +124,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     this.limits = limits;
     this.authenticator = authenticator;
     this.memoryAlarm = memoryAlarm;
+    this.registry = registry;
     this.directReplyTo = new DirectReplyTo(this, registry);
     this.assembler = new ContentAssembler(limits.maxMessageSize());
     this.frameMax = limits.frameMax();
@@ -138,6 +147,64 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   DirectReplyTo directReplyTo() {
     return directReplyTo;
+  }
+
+  /** Counts a channel's message event in the node's totals. */
+  void count(MessageEvent event, long n) {
+    registry.totals.add(event, n);
+  }
+
+  // ------------------------------------------------------------------ management
+
+  /** This connection as the management API shows it, copied on its event loop. */
+  CompletableFuture<ConnectionInfo> describe() {
+    CompletableFuture<ConnectionInfo> info = new CompletableFuture<>();
+    execute(() -> {
+      SocketAddress remote = ctx.channel().remoteAddress();
+      SocketAddress local = ctx.channel().localAddress();
+      String peerHost = host(remote);
+      String host = host(local);
+      List<ConnectionInfo.ChannelInfo> chans = new ArrayList<>(channels.size());
+      for (AmqpChannel ch : channels.values()) {
+        if (ch.isOpen()) {
+          chans.add(ch.describe());
+        }
+      }
+      chans.sort(Comparator.comparingInt(ConnectionInfo.ChannelInfo::number));
+      info.complete(new ConnectionInfo(id, peerHost + ":" + port(remote) + " -> " + host + ":" + port(local),
+          peerHost, port(remote), host, port(local), user, vhost, stateName(), FieldTables.toArguments(clientProperties),
+          authMechanism, frameMax, channelMax, heartbeat, connectedAt, chans));
+    });
+    return info;
+  }
+
+  private String stateName() {
+    return switch (state) {
+      case AWAIT_HEADER, AWAIT_START_OK -> "starting";
+      case AWAIT_TUNE_OK -> "tuning";
+      case AWAIT_OPEN, OPENING -> "opening";
+      case OPEN -> blocked ? "blocked" : "running";
+      case CLOSING, CLOSED -> "closing";
+    };
+  }
+
+  private static String host(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet) {
+      return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+    }
+    return String.valueOf(address);
+  }
+
+  private static int port(SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? inet.getPort() : 0;
+  }
+
+  /** Closes the connection with 320 CONNECTION_FORCED (management, like rabbitmqctl close_connection). */
+  void forceClose(String reason) {
+    execute(() -> {
+      connectionError(new AmqpException(ReplyCode.CONNECTION_FORCED, reason));
+      flushSubmissions();
+    });
   }
 
   boolean supports(String capability) {
@@ -273,6 +340,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    connectedAt = System.currentTimeMillis();
     commandLog.register(this);
     directReplyTo.register();
     ctx.executor().schedule(() -> {
@@ -479,6 +547,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     user = outcome.user();
+    authMechanism = m.mechanism();
     send(0, new ConnectionTune(limits.channelMax(), limits.frameMax(), limits.heartbeat()));
     state = State.AWAIT_TUNE_OK;
   }
@@ -496,7 +565,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     frameMax = (int) fm;
     channelMax = m.channelMax() == 0 ? limits.channelMax() : Math.min(m.channelMax(), limits.channelMax());
     ctx.pipeline().get(AmqpFrameDecoder.class).setFrameMax(frameMax);
-    int heartbeat = m.heartbeat();
+    heartbeat = m.heartbeat();
     if (heartbeat > 0) {
       ctx.pipeline().addBefore(ctx.name(), "heartbeat",
           new IdleStateHandler(2L * heartbeat, heartbeat, 0, TimeUnit.SECONDS));

@@ -20,6 +20,11 @@ import io.warren.node.config.WarrenConfig;
 import io.warren.protocol.frame.AmqpFrameDecoder;
 import io.warren.protocol.frame.AmqpFrameEncoder;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -99,6 +104,57 @@ public final class AmqpServer implements AutoCloseable {
 
   public InetSocketAddress address() {
     return (InetSocketAddress) listener.localAddress();
+  }
+
+  /**
+   * The open connections as the management API shows them, each copied on its own event loop (so
+   * the caller waits, with a timeout, and never on an event loop). Connections still in the
+   * handshake are left out.
+   */
+  public CompletableFuture<List<ConnectionInfo>> connections() {
+    List<CompletableFuture<ConnectionInfo>> all = new ArrayList<>();
+    for (AmqpConnection c : registry.all()) {
+      try {
+        all.add(c.describe());
+      } catch (RejectedExecutionException e) {
+        // its event loop is shutting down: the connection is going away
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> all.stream()
+        .map(CompletableFuture::join)
+        .filter(info -> info.user() != null)
+        .sorted(Comparator.comparingLong(ConnectionInfo::id))
+        .toList());
+  }
+
+  /**
+   * Closes connection {@code id} with 320 CONNECTION_FORCED and {@code reason}, as {@code
+   * rabbitmqctl close_connection} does; false if no such connection is open here.
+   */
+  public boolean closeConnection(long id, String reason) {
+    AmqpConnection c = registry.get(id);
+    if (c == null) {
+      return false;
+    }
+    try {
+      c.forceClose(reason);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  /** What every connection of this node did since it started, closed ones included. */
+  public MessageCounts messageTotals() {
+    return registry.totals.snapshot();
+  }
+
+  /**
+   * A connection id of this node's run that no client connection will get: for commands the
+   * node submits on its own behalf that need a connection (the management API's basic.get).
+   */
+  public long reserveConnectionId() {
+    return connectionIds.incrementAndGet();
   }
 
   /** How many client connections are open now. */

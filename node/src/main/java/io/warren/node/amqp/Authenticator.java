@@ -16,14 +16,14 @@ import java.util.List;
  * Checks a login from connection.start-ok: PLAIN ({@code \0user\0password}) or AMQPLAIN (a field
  * table without its length, with LOGIN and PASSWORD). Today the only user is the configured
  * default one; users listed in {@code loopback-users} may connect from loopback addresses only,
- * as in RabbitMQ.
+ * as in RabbitMQ. The management API checks HTTP basic auth here too ({@link #verify}).
  */
-final class Authenticator {
+public final class Authenticator {
   static final String MECHANISMS = "PLAIN AMQPLAIN";
 
   /** A login attempt's outcome: the user name when accepted, else why not (for the log). */
-  record Outcome(String user, String refusal) {
-    boolean accepted() {
+  public record Outcome(String user, String refusal) {
+    public boolean accepted() {
       return refusal == null;
     }
   }
@@ -32,7 +32,7 @@ final class Authenticator {
   private final byte[] password;
   private final List<String> loopbackUsers;
 
-  Authenticator(WarrenConfig config) {
+  public Authenticator(WarrenConfig config) {
     this.user = config.get(WarrenConfig.DEFAULT_USER);
     this.password = config.get(WarrenConfig.DEFAULT_PASS).getBytes(StandardCharsets.UTF_8);
     this.loopbackUsers = config.get(WarrenConfig.LOOPBACK_USERS);
@@ -47,9 +47,13 @@ final class Authenticator {
     if (credentials == null) {
       return new Outcome(null, "malformed " + mechanism + " response");
     }
-    String login = credentials[0];
+    return verify(credentials[0], credentials[1], remote);
+  }
+
+  /** Checks a user name and password sent from {@code remote}, whatever the protocol. */
+  public Outcome verify(String login, String pass, SocketAddress remote) {
     boolean ok = login.equals(user)
-        && MessageDigest.isEqual(credentials[1].getBytes(StandardCharsets.UTF_8), password);
+        && MessageDigest.isEqual(pass.getBytes(StandardCharsets.UTF_8), password);
     if (!ok) {
       return new Outcome(login, "invalid credentials for user '" + login + "'");
     }

@@ -1,11 +1,16 @@
 package io.warren.node.amqp;
 
+import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** The node's open connections by id, for what crosses connections (direct reply-to). */
+/**
+ * The node's open connections by id, for what crosses connections (direct reply-to, the
+ * management API), and the node's message counters, which outlive them.
+ */
 final class ConnectionRegistry {
   private final ConcurrentMap<Long, AmqpConnection> connections = new ConcurrentHashMap<>();
+  final MessageCounters totals = new MessageCounters();
 
   void add(AmqpConnection c) {
     connections.put(c.id(), c);
@@ -17,6 +22,10 @@ final class ConnectionRegistry {
 
   AmqpConnection get(long id) {
     return connections.get(id);
+  }
+
+  Collection<AmqpConnection> all() {
+    return connections.values();
   }
 
   int size() {

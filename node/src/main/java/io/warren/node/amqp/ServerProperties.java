@@ -2,10 +2,10 @@ package io.warren.node.amqp;
 
 import io.warren.protocol.types.FieldTable;
 
-/** What the server says about itself in connection.start. */
-final class ServerProperties {
-  static final String PRODUCT = "Warren";
-  static final String VERSION = "0.1.0";
+/** What the server says about itself in connection.start (the management API says the same). */
+public final class ServerProperties {
+  public static final String PRODUCT = "Warren";
+  public static final String VERSION = "0.1.0";
 
   /** The RabbitMQ extensions we implement, advertised so clients turn them on. */
   static final String[] CAPABILITIES = {

@@ -29,7 +29,8 @@ class DirectReplyToTest {
   static void start() throws Exception {
     Path dir = Files.createTempDirectory("warren-drt-");
     node = new WarrenNode(WarrenConfig.defaults().with(WarrenConfig.AMQP_BIND, "127.0.0.1").with(WarrenConfig.RAFT_PORT, 0)
-        .with(WarrenConfig.AMQP_PORT, 0).with(WarrenConfig.METRICS_PORT, 0).with(WarrenConfig.DATA_DIR, dir));
+        .with(WarrenConfig.AMQP_PORT, 0).with(WarrenConfig.METRICS_PORT, 0).with(WarrenConfig.MANAGEMENT_PORT, 0)
+        .with(WarrenConfig.DATA_DIR, dir));
     node.start();
     ConnectionFactory f = new ConnectionFactory();
     f.setHost("127.0.0.1");

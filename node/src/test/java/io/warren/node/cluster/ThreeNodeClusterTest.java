@@ -268,6 +268,7 @@ class ThreeNodeClusterTest {
           .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
           .with(WarrenConfig.AMQP_PORT, 0)
           .with(WarrenConfig.METRICS_PORT, 0)
+          .with(WarrenConfig.MANAGEMENT_PORT, 0)
           .with(WarrenConfig.CLUSTER_PEERS, parsePeers(peers))
           .with(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD, snapshotEvery)
           .with(WarrenConfig.DATA_DIR, tmp.resolve(id));

@@ -39,6 +39,7 @@ class LogBoundedTest {
         .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
         .with(WarrenConfig.AMQP_PORT, 0)
         .with(WarrenConfig.METRICS_PORT, 0)
+        .with(WarrenConfig.MANAGEMENT_PORT, 0)
         .with(WarrenConfig.RAFT_PORT, 0)
         .with(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD, 50L)
         .with(WarrenConfig.RAFT_SEGMENT_SIZE, 1024L * 1024)

@@ -1,0 +1,135 @@
+package io.warren.node.management;
+
+import static io.warren.node.it.support.Waits.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.warren.node.WarrenNode;
+import io.warren.node.config.WarrenConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The management API of a three-node cluster (in one JVM): every node lists the cluster's nodes
+ * running, a replicated queue made through one node's API is seen with its figures through
+ * another's, its consumers are listed by every node, and a get through a third node's API takes
+ * from it.
+ */
+class ManagementClusterTest {
+  private static final List<String> IDS = List.of("n1", "n2", "n3");
+
+  @TempDir Path tmp;
+  private final Map<String, WarrenNode> nodes = new LinkedHashMap<>();
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    Map<String, String> peers = new LinkedHashMap<>();
+    for (String id : IDS) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        peers.put(id, "127.0.0.1:" + s.getLocalPort());
+      }
+    }
+    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    for (String id : IDS) {
+      WarrenNode node = new WarrenNode(WarrenConfig.defaults()
+          .with(WarrenConfig.NODE_ID, id)
+          .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+          .with(WarrenConfig.AMQP_PORT, 0)
+          .with(WarrenConfig.METRICS_PORT, 0)
+          .with(WarrenConfig.MANAGEMENT_PORT, 0)
+          .with(WarrenConfig.CLUSTER_PEERS, peers)
+          .with(WarrenConfig.DATA_DIR, tmp.resolve(id)));
+      nodes.put(id, node);
+      // Each start waits for a majority, so they run side by side.
+      starts.add(CompletableFuture.runAsync(() -> {
+        try {
+          node.start();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stopCluster() {
+    nodes.values().forEach(WarrenNode::close);
+  }
+
+  private ManagementHttp api(String id) {
+    return new ManagementHttp(java.net.URI.create("http://127.0.0.1:" + nodes.get(id).managementAddress().getPort()),
+        "guest", "guest");
+  }
+
+  private Connection connect(String id) throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setPort(nodes.get(id).amqpAddress().getPort());
+    return f.newConnection();
+  }
+
+  @Test
+  void everyNodeShowsTheWholeCluster() throws Exception {
+    for (String id : IDS) {
+      await().untilAsserted(() -> {
+        JsonNode listed = api(id).get("/api/nodes").json();
+        List<String> names = new ArrayList<>();
+        listed.forEach(n -> names.add(n.path("name").asText()));
+        assertThat(names).containsExactlyElementsOf(IDS);
+        listed.forEach(n -> assertThat(n.path("running").asBoolean()).as(id + " sees " + n.path("name")).isTrue());
+      });
+    }
+
+    String q = "/api/queues/%2F/orders";
+    assertThat(api("n1").put(q, Map.of("durable", true)).status()).isEqualTo(201);
+    Map<String, Object> publish = Map.of("properties", Map.of("delivery_mode", 2), "routing_key", "orders",
+        "payload", "o1", "payload_encoding", "string");
+    assertThat(api("n1").post("/api/exchanges/%2F/amq.default/publish", publish).json().path("routed").asBoolean())
+        .isTrue();
+    assertThat(api("n1").post("/api/exchanges/%2F/amq.default/publish", publish).json().path("routed").asBoolean())
+        .isTrue();
+    await().untilAsserted(() -> {
+      JsonNode seen = api("n2").get(q).json();
+      assertThat(seen.path("messages_ready").asInt()).isEqualTo(2);
+      assertThat(seen.path("replicated").asBoolean()).isTrue();
+    });
+
+    // A consumer on n2 is listed by n1 too (the queue's partition knows it), named locally on n2.
+    try (Connection on2 = connect("n2")) {
+      Channel ch = on2.createChannel();
+      ch.basicQos(1);
+      ch.basicConsume("orders", false, "c-on-n2", (tag, d) -> { }, tag -> { });
+      await().untilAsserted(() -> {
+        JsonNode fromN1 = api("n1").get("/api/consumers").json();
+        assertThat(fromN1.findValuesAsText("consumer_tag")).contains("c-on-n2");
+        JsonNode fromN2 = api("n2").get("/api/consumers").json();
+        assertThat(fromN2.get(0).path("channel_details").path("peer_port").asInt()).isPositive();
+        assertThat(api("n3").get(q).json().path("messages_unacknowledged").asInt()).isEqualTo(1);
+      });
+      ch.basicCancel("c-on-n2");
+      ch.close();
+    }
+
+    // A get through n3's API takes the messages: the consumer's held one came back redelivered.
+    await().untilAsserted(() -> assertThat(api("n3").get(q).json().path("messages_ready").asInt()).isEqualTo(2));
+    JsonNode got = api("n3").post(q + "/get", Map.of("count", 5, "ackmode", "ack_requeue_false",
+        "encoding", "auto")).json();
+    assertThat(got.findValuesAsText("payload")).containsExactly("o1", "o1");
+    await().untilAsserted(() -> assertThat(api("n1").get(q).json().path("messages").asInt()).isZero());
+  }
+}
