@@ -47,7 +47,7 @@ class ReplicationModelTest {
 
     Reply reply = apply(node, new Command.Publish("/", message("amq.fanout", "", "m"))).reply();
 
-    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), true));
+    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), true, false));
     assertThat(node.queue(q("d")).orElseThrow().replicated()).isTrue();
     assertThat(node.queue(q("d")).orElseThrow().readyCount()).isZero();
     assertThat(node.queue(q("t")).orElseThrow().readyCount()).isEqualTo(1);

@@ -124,7 +124,13 @@ public final class CommandCodec {
           r -> new Restarted(r.int64(), r.bool())),
       layout(24, Command.NodeDown.class,
           (w, c) -> w.int32(c.node()),
-          r -> new Command.NodeDown(r.int32())));
+          r -> new Command.NodeDown(r.int32())),
+      layout(25, Command.Tick.class,
+          (w, c) -> { },
+          r -> new Command.Tick()),
+      layout(26, Command.DeadLetter.class,
+          (w, c) -> w.string(c.vhost()).message(c.message()),
+          r -> new Command.DeadLetter(r.string(), r.message())));
 
   private static final Map<Class<?>, Layout<?>> BY_TYPE = new HashMap<>();
   private static final Layout<?>[] BY_TAG = new Layout<?>[256];

@@ -78,7 +78,8 @@ final class Samples {
         new byte[] {(byte) 0x90, 0, 0, 0, 2},
         MessageBody.of(body.getBytes(StandardCharsets.UTF_8)),
         Arguments.of("x-retry", 3),
-        persistent);
+        persistent,
+        persistent ? "60000" : null);
   }
 
   static Message emptyMessage() {
@@ -123,7 +124,10 @@ final class Samples {
         new Settle(CHANNEL, QUEUE, Outcome.DISCARD, new long[] {-5}),
         new Restarted(1_000, true),
         new Restarted(ConnectionIds.first(3, 7), false),
-        new Command.NodeDown(2));
+        new Command.NodeDown(2),
+        new Command.Tick(),
+        new Command.DeadLetter("/", message("dead", true)),
+        new Command.DeadLetter("", emptyMessage()));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */
@@ -137,6 +141,10 @@ final class Samples {
       assertThat(a.messageIds()).containsExactly(e.messageIds());
     } else if (expected instanceof Publish e) {
       Publish a = (Publish) actual;
+      assertThat(a.vhost()).isEqualTo(e.vhost());
+      assertSameMessage(a.message(), e.message());
+    } else if (expected instanceof Command.DeadLetter e) {
+      Command.DeadLetter a = (Command.DeadLetter) actual;
       assertThat(a.vhost()).isEqualTo(e.vhost());
       assertSameMessage(a.message(), e.message());
     } else if (expected instanceof Enqueue e) {
@@ -155,5 +163,6 @@ final class Samples {
     assertThat(actual.body().bytes()).isEqualTo(expected.body().bytes());
     assertThat(actual.headers()).isEqualTo(expected.headers());
     assertThat(actual.persistent()).isEqualTo(expected.persistent());
+    assertThat(actual.expiration()).isEqualTo(expected.expiration());
   }
 }
