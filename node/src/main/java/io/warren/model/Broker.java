@@ -48,7 +48,7 @@ public final class Broker {
   private static final List<String> EQUIVALENT_QUEUE_ARGS = List.of(
       "x-expires", "x-message-ttl", "x-max-length", "x-max-length-bytes", "x-max-priority",
       "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-overflow", "x-queue-mode",
-      "x-single-active-consumer");
+      "x-single-active-consumer", "x-delivery-limit");
 
   private static final class ConnectionState {
     final String vhost;
@@ -79,16 +79,33 @@ public final class Broker {
   private long nextMessageId = 1;
   /** Effects of the command being applied; allocated only when there are some. */
   private List<Effect> effects;
+  /** Rewrites message properties when dead lettering or counting deliveries. */
+  private final PropertiesCodec codec;
+  /**
+   * The time stamped on the command being applied (ms since the epoch), or the last one known
+   * when a command comes without one (timestamp 0); 0 before any.
+   */
+  private long now;
+  private final QueueHost host = new Host();
 
-  /** A broker that holds every queue's messages itself: a queue partition, or a broker on its own. */
+  /**
+   * A broker that holds every queue's messages itself (a queue partition, or a broker on its own)
+   * and never rewrites a message: for tests that do not dead-letter or count deliveries.
+   */
   public Broker() {
-    this(false, 0, false);
+    this(false, 0, false, PropertiesCodec.UNSUPPORTED);
   }
 
-  private Broker(boolean standIns, int localNode, boolean clustered) {
+  /** A broker that holds every queue's messages itself: a queue partition, or a broker on its own. */
+  public Broker(PropertiesCodec codec) {
+    this(false, 0, false, codec);
+  }
+
+  private Broker(boolean standIns, int localNode, boolean clustered, PropertiesCodec codec) {
     this.standIns = standIns;
     this.localNode = localNode;
     this.clustered = clustered;
+    this.codec = codec;
     vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST));
   }
 
@@ -97,17 +114,27 @@ public final class Broker {
    * queue is a stand-in here, and a publish that reaches one is answered with {@link
    * Reply.Forward} for the command log to enqueue it in the queue's partition.
    */
+  public static Broker withReplicatedStandIns(PropertiesCodec codec) {
+    return new Broker(true, 0, false, codec);
+  }
+
+  /** {@link #withReplicatedStandIns(PropertiesCodec)} without rewriting messages (for tests). */
   public static Broker withReplicatedStandIns() {
-    return new Broker(true, 0, false);
+    return withReplicatedStandIns(PropertiesCodec.UNSUPPORTED);
   }
 
   /**
-   * A cluster node's broker ({@link #withReplicatedStandIns()}) at position {@code localNode}:
-   * non-replicated queues declared through other nodes are stand-ins here too, answered with
-   * {@link Reply.Forward#remote()}.
+   * A cluster node's broker ({@link #withReplicatedStandIns(PropertiesCodec)}) at position {@code
+   * localNode}: non-replicated queues declared through other nodes are stand-ins here too,
+   * answered with {@link Reply.Forward#remote()}.
    */
+  public static Broker forClusterNode(int localNode, PropertiesCodec codec) {
+    return new Broker(true, localNode, true, codec);
+  }
+
+  /** {@link #forClusterNode(int, PropertiesCodec)} without rewriting messages (for tests). */
   public static Broker forClusterNode(int localNode) {
-    return new Broker(true, localNode, true);
+    return forClusterNode(localNode, PropertiesCodec.UNSUPPORTED);
   }
 
   /** Reports state changes to {@code listener} from now on (see {@link Changes}). */
@@ -130,8 +157,18 @@ public final class Broker {
    * order, after the queue was declared; nothing is reported to {@link Changes}.
    */
   public void restoreMessage(QueueName queue, long id, Message message, boolean redelivered) {
+    restoreMessage(queue, id, message, redelivered, QueueState.NEVER, 0);
+  }
+
+  /**
+   * Restart: as {@link #restoreMessage(QueueName, long, Message, boolean)}, with the expiry time
+   * ({@link Changes#messageExpires}; {@link Long#MAX_VALUE} for none) and the delivery count
+   * ({@link Changes#deliveryCounted}) the message had.
+   */
+  public void restoreMessage(QueueName queue, long id, Message message, boolean redelivered, long expiresAt,
+      int deliveryCount) {
     QueueState q = queue(queue).orElseThrow(() -> new IllegalStateException("no " + queue + " to restore into"));
-    q.restore(id, message, redelivered);
+    q.restore(id, message, redelivered, expiresAt, deliveryCount);
     nextMessageId = Math.max(nextMessageId, id + 1);
   }
 
@@ -268,6 +305,9 @@ public final class Broker {
   /** Applies one command. A refused command changes nothing and has no effects. */
   public Result apply(Meta meta, Command command) {
     effects = null;
+    if (meta.timestamp() != 0) {
+      now = meta.timestamp();
+    }
     try {
       Reply reply = dispatch(command);
       List<Effect> out = effects == null ? List.of() : effects;
@@ -346,6 +386,10 @@ public final class Broker {
         removeQueue(vh, q);
       }
       return Reply.OK;
+    } else if (command instanceof Command.Tick) {
+      return tick();
+    } else if (command instanceof Command.DeadLetter c) {
+      return deadLetter(c);
     } else if (command instanceof Restarted c) {
       return restarted(c);
     } else if (command instanceof Command.NodeDown c) {
@@ -359,6 +403,23 @@ public final class Broker {
   /** Every virtual host, read-only; for inspection on the thread that applies commands. */
   public Collection<VirtualHost> vhosts() {
     return Collections.unmodifiableCollection(vhosts.values());
+  }
+
+  /**
+   * The earliest time (ms since the epoch) a {@link Command.Tick} has something to do in the queues
+   * held here: a message at a queue's head expires, or a queue's {@code x-expires} lease ends;
+   * {@link Long#MAX_VALUE} when nothing is due. Stand-ins are not looked at: their partitions tick.
+   */
+  public long nextDeadline() {
+    long next = QueueState.NEVER;
+    for (VirtualHost vh : vhosts.values()) {
+      for (QueueState q : vh.queues.values()) {
+        if (q.holdsMessages()) {
+          next = Math.min(next, q.nextDeadline());
+        }
+      }
+    }
+    return next;
   }
 
   /** Connections the model knows (opened and not yet closed). */
@@ -428,10 +489,28 @@ public final class Broker {
       }
     }
     removeNonReplicatedQueues(id -> ConnectionIds.node(id) == node && id < c.firstLiveConnection());
-    if (c.dropTransient()) {
-      for (VirtualHost vh : vhosts.values()) {
-        for (QueueState q : vh.queues.values()) {
+    for (VirtualHost vh : vhosts.values()) {
+      for (QueueState q : vh.queues.values()) {
+        if (c.dropTransient()) {
           q.dropTransient();
+        }
+        q.touch(); // the x-expires leases of durable queues start again after a restart, as in RabbitMQ
+      }
+    }
+    return Reply.OK;
+  }
+
+  /** Time passes: expired messages at queue heads go, queues unused for their x-expires are deleted. */
+  private Reply tick() {
+    for (VirtualHost vh : vhosts.values()) {
+      for (QueueState q : List.copyOf(vh.queues.values())) {
+        if (!q.holdsMessages()) {
+          continue;
+        }
+        q.tick();
+        if (q.unusedTooLong()) {
+          removeQueue(vh, q);
+          out().add(new Effect.QueueExpired(q.name()));
         }
       }
     }
@@ -700,6 +779,7 @@ public final class Broker {
 
   private Reply declareQueue(DeclareQueue c) {
     VirtualHost vh = vhostOf(c.name().vhost());
+    QueueSettings settings = c.passive() ? null : QueueSettings.of(c.name(), c.arguments());
     QueueState existing = vh.queues.get(c.name().name());
     if (existing != null) {
       checkExclusiveAccess(existing, c.connection());
@@ -711,6 +791,7 @@ public final class Broker {
         assertField(c.name(), "auto_delete", c.autoDelete(), existing.autoDelete());
         assertArgs(c.name(), EQUIVALENT_QUEUE_ARGS, c.arguments(), existing.arguments());
       }
+      existing.touch(); // any declare renews the x-expires lease, a passive one too (as in RabbitMQ)
       return new Reply.QueueDeclared(c.name().name(), existing.readyCount(), existing.consumerCount());
     }
     if (c.passive()) {
@@ -722,8 +803,8 @@ public final class Broker {
     long owner = c.exclusive() ? c.connection() : 0;
     boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete(), clustered);
     boolean remote = standIns && !standIn && ConnectionIds.node(c.connection()) != localNode;
-    QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), owner, standIn,
-        c.connection(), remote, relay);
+    QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), settings, owner, standIn,
+        c.connection(), remote, relay, host);
     vh.queues.put(c.name().name(), q);
     changes.queueAdded(q);
     if (owner != 0 && !remote) {
@@ -801,13 +882,38 @@ public final class Broker {
     if (x.internal()) {
       throw AmqpFailure.accessRefused("cannot publish to internal " + x.name());
     }
+    return enqueueRouted(router.route(vh, x, m), m);
+  }
+
+  /**
+   * A dead letter goes through its dead-letter exchange like a publish, but a missing exchange
+   * drops it silently, an internal one takes it, and queues it would reach round a cycle of
+   * automatic dead lettering do not.
+   */
+  private Reply deadLetter(Command.DeadLetter c) {
+    VirtualHost vh = vhosts.get(c.vhost());
+    Message m = c.message();
+    Exchange x = vh == null ? null : vh.exchanges.get(m.exchange());
+    if (x == null) {
+      return Reply.UNROUTED;
+    }
     List<QueueState> targets = router.route(vh, x, m);
+    targets.removeIf(q -> DeadLetters.isCycle(m.headers(), q.name().name()));
+    return enqueueRouted(targets, m);
+  }
+
+  /**
+   * Enqueues a routed message in the queues held here; replicated ones are left to the command log
+   * ({@link Reply.Forward}). A queue at its length limit may refuse it ({@link Reply#QUEUE_FULL}).
+   */
+  private Reply enqueueRouted(List<QueueState> targets, Message m) {
     if (targets.isEmpty()) {
       return Reply.UNROUTED;
     }
     List<QueueName> forward = null;
     List<QueueName> remote = null;
     boolean routedHere = false;
+    boolean refused = false;
     long id = nextMessageId++;
     for (QueueState q : targets) {
       if (q.replicated()) {
@@ -820,30 +926,37 @@ public final class Broker {
           remote = new ArrayList<>(2);
         }
         remote.add(q.name());
-      } else {
-        q.enqueue(id, m);
-        q.checkout(out());
+      } else if (q.enqueue(id, m, out())) {
         routedHere = true;
+      } else {
+        refused = true;
       }
     }
-    return forward == null && remote == null ? Reply.ROUTED
-        : new Reply.Forward(forward == null ? List.of() : forward, remote == null ? List.of() : remote, routedHere);
+    if (forward != null || remote != null) {
+      return new Reply.Forward(forward == null ? List.of() : forward, remote == null ? List.of() : remote, routedHere,
+          refused);
+    }
+    return refused ? Reply.QUEUE_FULL : Reply.ROUTED;
   }
 
   /** A queue partition's share of a routed publish: the queues are named, no exchange is involved. */
   private Reply enqueue(Enqueue c) {
     long id = nextMessageId++;
     boolean routed = false;
+    boolean refused = false;
     for (QueueName name : c.queues()) {
       VirtualHost vh = vhosts.get(name.vhost());
       QueueState q = vh == null ? null : vh.queues.get(name.name());
-      if (q != null && q.holdsMessages()) {
-        q.enqueue(id, c.message());
-        q.checkout(out());
+      if (q == null || !q.holdsMessages()) {
+        continue;
+      }
+      if (q.enqueue(id, c.message(), out())) {
         routed = true;
+      } else {
+        refused = true;
       }
     }
-    return routed ? Reply.ROUTED : Reply.UNROUTED;
+    return refused ? Reply.QUEUE_FULL : routed ? Reply.ROUTED : Reply.UNROUTED;
   }
 
   /**
@@ -970,14 +1083,11 @@ public final class Broker {
     checkExclusiveAccess(q, c.channel().connection());
     checkMessagesHere(q);
     ChannelState ch = channel(c.channel());
-    QueueState.Entry e = q.get(ch, c.noAck());
-    if (e == null) {
-      return Reply.GET_EMPTY;
-    }
-    if (!c.noAck()) {
+    Reply reply = q.get(ch, c.noAck());
+    if (!c.noAck() && reply instanceof Reply.GetOk) {
       ch.queues.add(q);
     }
-    return new Reply.GetOk(q.name(), e.id, e.redelivered, e.message, q.readyCount());
+    return reply;
   }
 
   private Reply settle(Settle c) {
@@ -1010,6 +1120,24 @@ public final class Broker {
     return effects;
   }
 
+  /** What queues need of this broker while a command is applied. */
+  private final class Host implements QueueHost {
+    @Override
+    public long now() {
+      return now;
+    }
+
+    @Override
+    public void emit(Effect effect) {
+      out().add(effect);
+    }
+
+    @Override
+    public PropertiesCodec codec() {
+      return codec;
+    }
+  }
+
   /** Hands queue reports on to whatever listener is current. */
   private final class Relay implements Changes {
     @Override
@@ -1025,6 +1153,16 @@ public final class Broker {
     @Override
     public void messageDelivered(QueueState queue, long id) {
       changes.messageDelivered(queue, id);
+    }
+
+    @Override
+    public void messageExpires(QueueState queue, long id, Message message, long expiresAt) {
+      changes.messageExpires(queue, id, message, expiresAt);
+    }
+
+    @Override
+    public void deliveryCounted(QueueState queue, long id, Message message, int count) {
+      changes.deliveryCounted(queue, id, message, count);
     }
   }
 

@@ -27,8 +27,23 @@ public interface Changes {
   /** {@code message} entered {@code queue} with id {@code id}. */
   default void messageAdded(QueueState queue, long id, Message message) {}
 
-  /** The message left the queue for good: acknowledged, discarded, purged, or delivered without ack. */
+  /**
+   * The message left the queue for good: acknowledged, discarded, purged, delivered without ack,
+   * expired, dropped at a length limit or a delivery limit (dead-lettered or not).
+   */
   default void messageRemoved(QueueState queue, long id, Message message) {}
+
+  /**
+   * The message just added ({@link #messageAdded}) expires at {@code expiresAt} (ms since the
+   * epoch) if it is still ready then: its TTL, or the queue's.
+   */
+  default void messageExpires(QueueState queue, long id, Message message, long expiresAt) {}
+
+  /**
+   * The message came back to the queue (requeued, or its channel closed) for the {@code count}th
+   * time. Reported only by queues that count deliveries ({@link QueueSettings#countsDeliveries}).
+   */
+  default void deliveryCounted(QueueState queue, long id, Message message, int count) {}
 
   /** The message was handed to a consumer or basic.get (so it counts as redelivered if it comes back). */
   default void messageDelivered(QueueState queue, long id) {}

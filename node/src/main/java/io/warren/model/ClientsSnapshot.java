@@ -41,10 +41,12 @@ public record ClientsSnapshot(List<Connection> connections, List<Queue> queues) 
       Arguments arguments, boolean cancelled) {}
 
   /**
-   * A queue's client-facing state: consumers in round-robin order (the head gets the next message)
-   * and the messages channels hold.
+   * A queue's client-facing state: consumers in round-robin order (the head gets the next message),
+   * the messages channels hold, and when it was last used (its {@code x-expires} lease; {@link
+   * Long#MIN_VALUE} when not known).
    */
-  public record Queue(QueueName name, boolean hadConsumer, List<ConsumerRef> rotation, List<Held> held) {
+  public record Queue(QueueName name, boolean hadConsumer, List<ConsumerRef> rotation, List<Held> held,
+      long lastUsed) {
     public Queue {
       rotation = List.copyOf(rotation);
       held = List.copyOf(held);

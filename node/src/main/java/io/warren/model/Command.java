@@ -155,6 +155,28 @@ public sealed interface Command {
    */
   record NodeDown(int node) implements Command {}
 
+  /**
+   * Time passes: at the command's time ({@link Meta#timestamp()}) every queue drops, or
+   * dead-letters, the messages at its head whose TTL ran out, and deletes itself when it went
+   * unused for its {@code x-expires}. Submitted periodically by every node to its own broker, and
+   * by a partition's leader to the partition when its replica has something due; applying one more
+   * than needed changes nothing.
+   */
+  record Tick() implements Command {}
+
+  /**
+   * A dead-lettered message ({@link Effect.DeadLettered}) on its way through its dead-letter
+   * exchange {@code message.exchange()}: routed as a publish, except that a missing exchange drops
+   * it silently, an internal exchange takes it, and a queue it would reach round a cycle of
+   * automatic dead lettering does not take it (see {@link DeadLetters#isCycle}).
+   */
+  record DeadLetter(String vhost, Message message) implements Command {
+    public DeadLetter {
+      Objects.requireNonNull(vhost);
+      Objects.requireNonNull(message);
+    }
+  }
+
   enum Outcome {
     ACK,
     REQUEUE,

@@ -49,4 +49,30 @@ public sealed interface Effect {
       return channel.connection();
     }
   }
+
+  /**
+   * A message died in a queue with a dead-letter exchange: route {@code message} (already rewritten
+   * for its new life, see {@link DeadLetters}) through that exchange with {@link Command.DeadLetter}.
+   * No connection carries it out ({@link #connection()} is 0): the command log republishes it, and
+   * only the node that submitted the command that killed it, so that a replicated queue's dead
+   * letters are republished once across the cluster (at most once, as RabbitMQ's default).
+   */
+  record DeadLettered(String vhost, Message message) implements Effect {
+    @Override
+    public long connection() {
+      return 0;
+    }
+  }
+
+  /**
+   * {@code queue} went unused for its {@code x-expires} and was deleted here. A queue partition
+   * reports it so that the node that submitted the {@link Command.Tick} also deletes the queue from
+   * the metadata (its name, its bindings); {@link #connection()} is 0.
+   */
+  record QueueExpired(QueueName queue) implements Effect {
+    @Override
+    public long connection() {
+      return 0;
+    }
+  }
 }

@@ -5,13 +5,17 @@ import java.util.Objects;
 /**
  * A published message as the broker keeps it: where it was published to, the raw content-header
  * property bytes (flags and list exactly as published, so delivery is byte-for-byte), the body,
- * and the few parsed properties routing needs. Immutable; shared by every queue it is routed to.
+ * and the few parsed properties routing and queues need. Immutable; shared by every queue it is
+ * routed to.
  *
  * @param properties raw property bytes; never modified after construction
  * @param headers the parsed {@code headers} property, or {@link Arguments#EMPTY}
+ * @param expiration the {@code expiration} property (a per-message TTL in milliseconds, as the
+ *     front end checked it with {@link Expiration#parse}), or null
  */
 public record Message(
-    String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent) {
+    String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent,
+    String expiration) {
   public Message {
     Objects.requireNonNull(exchange);
     Objects.requireNonNull(routingKey);
@@ -20,9 +24,20 @@ public record Message(
     Objects.requireNonNull(headers);
   }
 
+  /** A message without an expiration property. */
+  public Message(
+      String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent) {
+    this(exchange, routingKey, properties, body, headers, persistent, null);
+  }
+
   /** The same message with its body somewhere else (on the heap again, or in a store). */
   public Message withBody(MessageBody newBody) {
-    return new Message(exchange, routingKey, properties, newBody, headers, persistent);
+    return new Message(exchange, routingKey, properties, newBody, headers, persistent, expiration);
+  }
+
+  /** The per-message TTL in milliseconds, or -1 when it has none. */
+  public long ttl() {
+    return expiration == null ? -1 : Expiration.millisOrNone(expiration);
   }
 
   /** Bytes of message one unit of a consumer's transmission credit stands for. */

@@ -1,14 +1,16 @@
 package io.warren.model;
 
+import io.warren.model.DeadLetters.Reason;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One queue: ready messages in order, the messages channels hold (checked out, unacked), and the
@@ -20,22 +22,42 @@ import java.util.function.Function;
  * left from the head of the ready order, so a returned id is always below every fresh id: ready
  * order is simply "returned, then fresh", which puts a requeued message back at its original
  * position near the head.
+ *
+ * <p>Time comes from the command being applied ({@link QueueHost#now()}), never from a clock. A
+ * message's TTL (the queue's {@code x-message-ttl} or its own expiration, the lower) fixes when it
+ * expires as it is enqueued, and a requeue keeps that time. As in RabbitMQ, only the head of the
+ * ready order is checked: an expired message goes (dropped, or dead-lettered) when it reaches the
+ * head, at the latest when a {@link Command.Tick} or a delivery looks at it, and is never
+ * delivered. A message whose TTL is 0 goes to a consumer that can take it at once, or dies.
  */
 public final class QueueState {
+  /** The expiry time of a message that never expires. */
+  static final long NEVER = Long.MAX_VALUE;
+  /** When a restored queue was last used: not known; its lease starts again at the next tick. */
+  static final long UNKNOWN = Long.MIN_VALUE;
 
   /** A message in this queue: ready, or held by a channel. */
   static final class Entry {
     final long id;
     final Message message;
+    /** When it expires while ready (ms since the epoch), or {@link #NEVER}. */
+    final long expiresAt;
+    /** How often it came back to the queue; counted only when the queue counts deliveries. */
+    int deliveryCount;
     boolean redelivered;
     /** The channel holding it (unacked), or null while ready. */
     ChannelState holder;
     /** The consumer it was delivered to, or null for basic.get. */
     ConsumerState consumer;
 
-    Entry(long id, Message message) {
+    Entry(long id, Message message, long expiresAt) {
       this.id = id;
       this.message = message;
+      this.expiresAt = expiresAt;
+    }
+
+    long bodySize() {
+      return message.body().size();
     }
   }
 
@@ -45,6 +67,7 @@ public final class QueueState {
   private final boolean durable;
   private final boolean autoDelete;
   private final Arguments arguments;
+  private final QueueSettings settings;
   /** Owning connection of an exclusive queue, or 0. */
   private final long owner;
   /**
@@ -60,27 +83,38 @@ public final class QueueState {
    */
   private final boolean remote;
   private final Changes changes;
+  private final QueueHost host;
 
   private final ArrayDeque<Entry> fresh = new ArrayDeque<>();
   private final PriorityQueue<Entry> returned = new PriorityQueue<>(BY_ID);
+  /** Body bytes of the ready messages, for {@code x-max-length-bytes}. */
+  private long readyBytes;
   private final Map<Long, Entry> checkedOut = new HashMap<>();
   /** Consumers in delivery order: the head gets the next message, then goes to the back. */
   private final ArrayDeque<ConsumerState> rotation = new ArrayDeque<>();
   private boolean hadConsumer;
+  /**
+   * When the queue was last used (declared, got from, consumed from, left by its last consumer),
+   * for {@code x-expires}; {@link #UNKNOWN} after a restart until the next tick.
+   */
+  private long lastUsed;
   /** Routing pass that last picked this queue; dedupes a message reached by several bindings. */
   long routedEpoch;
 
-  QueueState(QueueName name, boolean durable, boolean autoDelete, Arguments arguments, long owner, boolean replicated,
-      long declarer, boolean remote, Changes changes) {
+  QueueState(QueueName name, boolean durable, boolean autoDelete, Arguments arguments, QueueSettings settings,
+      long owner, boolean replicated, long declarer, boolean remote, Changes changes, QueueHost host) {
     this.name = name;
     this.durable = durable;
     this.autoDelete = autoDelete;
     this.arguments = arguments;
+    this.settings = settings;
     this.owner = owner;
     this.replicated = replicated;
     this.declarer = declarer;
     this.remote = remote;
     this.changes = changes;
+    this.host = host;
+    touch();
   }
 
   /**
@@ -146,8 +180,18 @@ public final class QueueState {
     return arguments;
   }
 
+  /** What the queue's arguments make of it (TTLs, limits, dead lettering). */
+  public QueueSettings settings() {
+    return settings;
+  }
+
   public int readyCount() {
     return fresh.size() + returned.size();
+  }
+
+  /** Body bytes of the ready messages. */
+  public long readyBytes() {
+    return readyBytes;
   }
 
   public int unackedCount() {
@@ -185,19 +229,186 @@ public final class QueueState {
     return autoDelete && hadConsumer && rotation.isEmpty();
   }
 
-  void enqueue(long id, Message message) {
-    fresh.addLast(new Entry(id, message));
-    changes.messageAdded(this, id, message);
+  // ---------------------------------------------------------------- time
+
+  /** The queue is used now: its {@code x-expires} lease starts again. */
+  void touch() {
+    long now = host.now();
+    lastUsed = now == 0 ? UNKNOWN : now;
   }
 
-  /** Puts back a message read from storage at restart: ready, in id order (call in increasing id order). */
-  void restore(long id, Message message, boolean redelivered) {
-    Entry e = new Entry(id, message);
+  /** Whether the queue went unused for its {@code x-expires} and must be deleted. */
+  boolean unusedTooLong() {
+    return settings.expires() >= 0 && rotation.isEmpty() && lastUsed != UNKNOWN
+        && lastUsed + settings.expires() <= host.now();
+  }
+
+  /**
+   * Time passes: expired messages at the head go, and a restored queue whose last use is not
+   * known starts its lease now. Deleting a queue unused for too long is the broker's job.
+   */
+  void tick() {
+    expireHead();
+    if (lastUsed == UNKNOWN) {
+      touch();
+    }
+  }
+
+  /**
+   * The earliest time a {@link Command.Tick} has something to do here (ms since the epoch): the
+   * head's expiry, or the end of the {@code x-expires} lease; {@link #NEVER} if nothing is due.
+   */
+  long nextDeadline() {
+    Entry head = peekReady();
+    long next = head == null ? NEVER : head.expiresAt;
+    if (settings.expires() >= 0 && rotation.isEmpty()) {
+      next = Math.min(next, lastUsed == UNKNOWN ? Long.MIN_VALUE : lastUsed + settings.expires());
+    }
+    return next;
+  }
+
+  /** When a message enqueued now expires: the lower of the queue's TTL and its own. */
+  private long expiryOf(Message message) {
+    long ttl = settings.messageTtl();
+    long own = message.ttl();
+    if (own >= 0 && (ttl < 0 || own < ttl)) {
+      ttl = own;
+    }
+    return ttl < 0 ? NEVER : host.now() + ttl;
+  }
+
+  // ---------------------------------------------------------------- ready messages
+
+  private void addFresh(Entry e) {
+    fresh.addLast(e);
+    readyBytes += e.bodySize();
+  }
+
+  private void addReturned(Entry e) {
+    returned.add(e);
+    readyBytes += e.bodySize();
+  }
+
+  private Entry peekReady() {
+    Entry e = returned.peek();
+    return e != null ? e : fresh.peekFirst();
+  }
+
+  private Entry pollReady() {
+    Entry e = returned.poll();
+    if (e == null) {
+      e = fresh.pollFirst();
+    }
+    if (e != null) {
+      readyBytes -= e.bodySize();
+    }
+    return e;
+  }
+
+  /** Removes the ready messages {@code which} selects, in ready order; returns them. */
+  private List<Entry> removeReady(Predicate<Entry> which) {
+    List<Entry> removed = new ArrayList<>();
+    returned.stream().sorted(BY_ID).filter(which).forEach(removed::add);
+    fresh.stream().filter(which).forEach(removed::add);
+    if (!removed.isEmpty()) {
+      returned.removeIf(which);
+      fresh.removeIf(which);
+      removed.forEach(e -> readyBytes -= e.bodySize());
+    }
+    return removed;
+  }
+
+  /**
+   * The first ready message that has not expired; the expired ones before it die on the way.
+   * {@code exempt} (a message being enqueued) is offered to consumers before its TTL counts.
+   */
+  private Entry liveHead(Entry exempt) {
+    long now = host.now();
+    Entry head = peekReady();
+    while (head != null && head != exempt && head.expiresAt <= now) {
+      pollReady();
+      died(head, Reason.EXPIRED);
+      head = peekReady();
+    }
+    return head;
+  }
+
+  /** Drops, or dead-letters, the expired messages at the head of the ready order. */
+  void expireHead() {
+    liveHead(null);
+  }
+
+  private boolean wouldOverflow(Message m) {
+    return (settings.maxLength() >= 0 && readyCount() >= settings.maxLength())
+        || (settings.maxLengthBytes() >= 0 && readyBytes + m.body().size() > settings.maxLengthBytes());
+  }
+
+  private boolean overLimit() {
+    return (settings.maxLength() >= 0 && readyCount() > settings.maxLength())
+        || (settings.maxLengthBytes() >= 0 && readyBytes > settings.maxLengthBytes());
+  }
+
+  /** x-overflow drop-head: the oldest ready messages die until the queue is within its limits. */
+  private void dropOverLimit() {
+    if (!settings.limitsLength() || settings.rejectsWhenFull()) {
+      return;
+    }
+    while (overLimit()) {
+      died(pollReady(), Reason.MAXLEN);
+    }
+  }
+
+  /** A message leaves the queue for good without being delivered: reported, and dead-lettered if the queue says so. */
+  private void died(Entry e, Reason reason) {
+    changes.messageRemoved(this, e.id, e.message);
+    deadLetter(e.message, reason);
+  }
+
+  private void deadLetter(Message m, Reason reason) {
+    String dlx = settings.deadLetterExchange();
+    if (dlx != null) {
+      host.emit(new Effect.DeadLettered(name.vhost(), DeadLetters.deadLettered(m, reason, name, dlx,
+          settings.deadLetterRoutingKey(), host.now(), host.codec())));
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /**
+   * A routed message arrives: offered to consumers at once, else it waits. Returns false when the
+   * queue is full and refuses it ({@code x-overflow} reject-publish, reject-publish-dlx).
+   */
+  boolean enqueue(long id, Message message, List<Effect> out) {
+    if (settings.rejectsWhenFull() && wouldOverflow(message)) {
+      if (settings.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX) {
+        deadLetter(message, Reason.MAXLEN);
+      }
+      return false;
+    }
+    Entry e = new Entry(id, message, expiryOf(message));
+    changes.messageAdded(this, id, message);
+    if (e.expiresAt != NEVER) {
+      changes.messageExpires(this, id, message, e.expiresAt);
+    }
+    addFresh(e);
+    deliverReady(out, e);
+    expireHead();
+    dropOverLimit();
+    return true;
+  }
+
+  /**
+   * Puts back a message read from storage at restart: ready, in id order (call in increasing id
+   * order), with the expiry and delivery count it had.
+   */
+  void restore(long id, Message message, boolean redelivered, long expiresAt, int deliveryCount) {
+    Entry e = new Entry(id, message, expiresAt);
     e.redelivered = redelivered;
+    e.deliveryCount = deliveryCount;
     if (redelivered) {
-      returned.add(e);
+      addReturned(e);
     } else {
-      fresh.addLast(e);
+      addFresh(e);
     }
   }
 
@@ -217,7 +428,7 @@ public final class QueueState {
     List<ClientsSnapshot.Held> held = new ArrayList<>(checkedOut.size());
     checkedOut.values().stream().sorted(BY_ID).forEach(e -> held.add(new ClientsSnapshot.Held(
         e.id, e.holder.ref, e.consumer == null ? null : refs.apply(e.consumer), e.redelivered)));
-    return new ClientsSnapshot.Queue(name, hadConsumer, order, held);
+    return new ClientsSnapshot.Queue(name, hadConsumer, order, held, lastUsed);
   }
 
   /**
@@ -230,19 +441,11 @@ public final class QueueState {
     rotation.clear();
     state.rotation().forEach(ref -> rotation.addLast(consumers.apply(ref)));
     hadConsumer = state.hadConsumer();
-    Map<Long, ClientsSnapshot.Held> held = new HashMap<>();
+    lastUsed = state.lastUsed();
+    Map<Long, ClientsSnapshot.Held> held = new LinkedHashMap<>();
     state.held().forEach(h -> held.put(h.id(), h));
-    List<Entry> ready = new ArrayList<>(readyCount());
-    ready.addAll(returned);
-    ready.addAll(fresh);
-    for (Entry e : ready) {
+    for (Entry e : removeReady(e -> held.containsKey(e.id))) {
       ClientsSnapshot.Held h = held.remove(e.id);
-      if (h == null) {
-        continue;
-      }
-      if (!returned.remove(e)) {
-        fresh.remove(e);
-      }
       ChannelState channel = channels.apply(h.channel());
       e.redelivered = h.redelivered();
       hold(e, channel, h.consumer() == null ? null : consumers.apply(h.consumer()));
@@ -254,25 +457,21 @@ public final class QueueState {
 
   /** Drops the ready messages that are not persistent (they do not survive a restart); returns how many. */
   int dropTransient() {
-    int before = readyCount();
-    returned.removeIf(e -> !e.message.persistent());
-    fresh.removeIf(e -> !e.message.persistent());
-    return before - readyCount();
+    return removeReady(e -> !e.message.persistent()).size();
   }
 
   void addConsumer(ConsumerState c) {
     rotation.addLast(c);
     hadConsumer = true;
+    touch();
   }
 
   void removeConsumer(ConsumerState c) {
     rotation.remove(c);
     c.cancelled = true;
-  }
-
-  private Entry pollReady() {
-    Entry e = returned.poll();
-    return e != null ? e : fresh.pollFirst();
+    if (rotation.isEmpty()) {
+      touch(); // an unused queue's lease starts when its last consumer goes
+    }
   }
 
   /**
@@ -280,8 +479,16 @@ public final class QueueState {
    * head first, to consumers that can take one, round-robin, and appends a Deliver per message.
    */
   void checkout(List<Effect> out) {
+    deliverReady(out, null);
+  }
+
+  private void deliverReady(List<Effect> out, Entry exempt) {
     int misses = 0;
-    while (misses < rotation.size() && readyCount() > 0) {
+    while (misses < rotation.size()) {
+      Entry head = liveHead(exempt);
+      if (head == null) {
+        return;
+      }
       ConsumerState c = rotation.pollFirst();
       rotation.addLast(c);
       if (c.canTake()) {
@@ -303,7 +510,18 @@ public final class QueueState {
     } else {
       changes.messageRemoved(this, e.id, e.message);
     }
-    out.add(new Effect.Deliver(c.channel.ref, c.tag, name, e.id, e.redelivered, c.noAck, e.message));
+    Message m = settings.countsDeliveries() && e.deliveryCount > 0 ? withDeliveryCount(e) : e.message;
+    out.add(new Effect.Deliver(c.channel.ref, c.tag, name, e.id, e.redelivered, c.noAck, m));
+  }
+
+  /** The message as a quorum queue hands it out: with how often it came back, in {@code x-delivery-count}. */
+  private Message withDeliveryCount(Entry e) {
+    Map<String, Object> headers = new LinkedHashMap<>(e.message.headers().asMap());
+    headers.put("x-delivery-count", (long) e.deliveryCount);
+    Arguments newHeaders = Arguments.of(headers);
+    Message m = e.message;
+    return new Message(m.exchange(), m.routingKey(), host.codec().withHeaders(m.properties(), newHeaders, false),
+        m.body(), newHeaders, m.persistent(), m.expiration());
   }
 
   private void hold(Entry e, ChannelState channel, ConsumerState consumer) {
@@ -312,18 +530,25 @@ public final class QueueState {
     checkedOut.put(e.id, e);
   }
 
-  /** basic.get: the head message, held by the channel unless no-ack; null when empty. */
-  Entry get(ChannelState channel, boolean noAck) {
-    Entry e = pollReady();
-    if (e != null) {
-      changes.messageDelivered(this, e.id);
-      if (noAck) {
-        changes.messageRemoved(this, e.id, e.message);
-      } else {
-        hold(e, channel, null);
-      }
+  /**
+   * basic.get: the head message, held by the channel unless no-ack, or empty. A queue that counts
+   * deliveries always says {@code x-delivery-count} here, 0 the first time (as RabbitMQ 3.10 does).
+   */
+  Reply get(ChannelState channel, boolean noAck) {
+    touch();
+    Entry e = liveHead(null);
+    if (e == null) {
+      return Reply.GET_EMPTY;
     }
-    return e;
+    pollReady();
+    changes.messageDelivered(this, e.id);
+    if (noAck) {
+      changes.messageRemoved(this, e.id, e.message);
+    } else {
+      hold(e, channel, null);
+    }
+    Message m = settings.countsDeliveries() ? withDeliveryCount(e) : e.message;
+    return new Reply.GetOk(name, e.id, e.redelivered, m, readyCount());
   }
 
   /**
@@ -332,6 +557,7 @@ public final class QueueState {
    */
   int settle(ChannelState channel, Command.Outcome outcome, long[] ids) {
     int released = 0;
+    boolean requeued = false;
     for (long id : ids) {
       Entry e = checkedOut.get(id);
       if (e == null || e.holder != channel) {
@@ -339,25 +565,53 @@ public final class QueueState {
       }
       checkedOut.remove(id);
       released += release(e);
-      if (outcome == Command.Outcome.REQUEUE) {
-        returned.add(e);
-      } else {
-        changes.messageRemoved(this, e.id, e.message);
+      switch (outcome) {
+        case REQUEUE -> {
+          comeBack(e);
+          requeued = true;
+        }
+        case DISCARD -> died(e, Reason.REJECTED);
+        case ACK -> changes.messageRemoved(this, e.id, e.message);
       }
+    }
+    if (requeued) {
+      dropOverLimit();
     }
     return released;
   }
 
   /** Everything {@code channel} holds goes back to the queue, marked redelivered. */
   void returnAll(ChannelState channel) {
-    for (Iterator<Entry> it = checkedOut.values().iterator(); it.hasNext(); ) {
-      Entry e = it.next();
+    List<Entry> held = new ArrayList<>();
+    for (Entry e : checkedOut.values()) {
       if (e.holder == channel) {
-        it.remove();
-        release(e);
-        returned.add(e);
+        held.add(e);
       }
     }
+    if (held.isEmpty()) {
+      return;
+    }
+    // In id order, not the map's: what dies on the way must die in the same order on every replica.
+    held.sort(BY_ID);
+    for (Entry e : held) {
+      checkedOut.remove(e.id);
+      release(e);
+      comeBack(e);
+    }
+    dropOverLimit();
+  }
+
+  /** A released message returns to the ready order; past the delivery limit it dies instead. */
+  private void comeBack(Entry e) {
+    if (settings.countsDeliveries()) {
+      e.deliveryCount++;
+      if (settings.deliveryLimit() >= 0 && e.deliveryCount > settings.deliveryLimit()) {
+        died(e, Reason.DELIVERY_LIMIT);
+        return;
+      }
+      changes.deliveryCounted(this, e.id, e.message, e.deliveryCount);
+    }
+    addReturned(e);
   }
 
   private static int release(Entry e) {
@@ -380,6 +634,7 @@ public final class QueueState {
     reportRemoved(fresh);
     fresh.clear();
     returned.clear();
+    readyBytes = 0;
     return n;
   }
 

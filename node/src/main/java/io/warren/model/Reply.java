@@ -24,19 +24,24 @@ public sealed interface Reply {
   Published UNROUTED = new Published(false);
 
   /**
-   * A publish the node routed: it took effect in the queues held here ({@code routedHere}) and must
-   * still be enqueued in {@code replicated}, queues whose messages live in queue partitions, and
-   * relayed to {@code remote}, non-replicated queues on other nodes of the cluster. The command log finishes the job and answers the submitter with {@link Published}; the front end
-   * never sees this reply.
+   * A publish the node routed: it took effect in the queues held here ({@code routedHere}; {@code
+   * refusedHere} when one of them was full and refused it) and must still be enqueued in {@code
+   * replicated}, queues whose messages live in queue partitions, and relayed to {@code remote},
+   * non-replicated queues on other nodes of the cluster. The command log finishes the job and
+   * answers the submitter with {@link Published}; the front end never sees this reply.
    */
-  record Forward(java.util.List<QueueName> replicated, java.util.List<QueueName> remote, boolean routedHere)
-      implements Reply {}
+  record Forward(java.util.List<QueueName> replicated, java.util.List<QueueName> remote, boolean routedHere,
+      boolean refusedHere) implements Reply {}
 
   /**
    * A publish that could not be stored (its queue partition has no quorum, or timed out): the
-   * message may or may not be in the queue. Publisher confirms answer with basic.nack.
+   * message may or may not be in the queue. Publisher confirms answer with basic.nack. Also the
+   * answer when a queue at its length limit refused the message ({@code x-overflow}
+   * reject-publish): the queues that could take it did.
    */
   record NotStored(String reason) implements Reply {}
+
+  NotStored QUEUE_FULL = new NotStored("a queue at its length limit refused the message");
 
   record ConsumeOk(String consumerTag) implements Reply {}
 

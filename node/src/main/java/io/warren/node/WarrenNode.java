@@ -4,6 +4,8 @@ import io.warren.model.Broker;
 import io.warren.model.Command;
 import io.warren.model.ConnectionIds;
 import io.warren.node.amqp.AmqpServer;
+import io.warren.node.amqp.WirePropertiesCodec;
+import io.warren.node.broker.ExpiryTicker;
 import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.broker.ReplicatedCommandLog;
 import io.warren.node.cluster.NodeFailureDetector;
@@ -58,6 +60,7 @@ public final class WarrenNode implements AutoCloseable {
   private MetricsServer metrics;
   private ManagementServer management;
   private NodeFailureDetector failureDetector;
+  private ExpiryTicker expiryTicker;
 
   public WarrenNode(WarrenConfig config) {
     this.config = config;
@@ -76,9 +79,10 @@ public final class WarrenNode implements AutoCloseable {
         .mapToObj(i -> "partition-" + i).toList();
     long firstConnection = ConnectionIds.first(members.indexOf(nodeId), run);
     boolean clustered = members.size() > 1;
+    WirePropertiesCodec codec = new WirePropertiesCodec();
     commandLog = new ReplicatedCommandLog(
-        clustered ? Broker.forClusterNode(members.indexOf(nodeId)) : Broker.withReplicatedStandIns(), firstConnection,
-        partitions, clustered);
+        clustered ? Broker.forClusterNode(members.indexOf(nodeId), codec) : Broker.withReplicatedStandIns(codec),
+        firstConnection, partitions, clustered);
     startRaft(nodeId, peers, dataDir, partitions);
     // Connections of this node's earlier runs are gone: what they held comes back, redelivered.
     // A single node also drops transient messages; in a cluster the queues lived on elsewhere.
@@ -88,6 +92,8 @@ public final class WarrenNode implements AutoCloseable {
     log.info("Node {} (run {}) recovered its queues in {} ms", nodeId, run,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
+    expiryTicker = new ExpiryTicker(commandLog, partitionMachines, raft::isLeader);
+    expiryTicker.start();
     memoryAlarm = MemoryAlarm.forHeap(config.get(WarrenConfig.MEMORY_HIGH_WATERMARK));
     amqp = new AmqpServer(config, commandLog, memoryAlarm, firstConnection);
     amqp.start();
@@ -267,6 +273,10 @@ public final class WarrenNode implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (expiryTicker != null) {
+      expiryTicker.close();
+      expiryTicker = null;
+    }
     if (failureDetector != null) {
       failureDetector.close();
       failureDetector = null;

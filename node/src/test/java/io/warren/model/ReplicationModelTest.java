@@ -47,7 +47,7 @@ class ReplicationModelTest {
 
     Reply reply = apply(node, new Command.Publish("/", message("amq.fanout", "", "m"))).reply();
 
-    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), List.of(), true));
+    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), List.of(), true, false));
     assertThat(node.queue(q("d")).orElseThrow().replicated()).isTrue();
     assertThat(node.queue(q("d")).orElseThrow().readyCount()).isZero();
     assertThat(node.queue(q("t")).orElseThrow().readyCount()).isEqualTo(1);
@@ -66,7 +66,7 @@ class ReplicationModelTest {
 
     Reply routed = apply(node0, new Command.Publish("/", message("", "amq.gen-r", "answer"))).reply();
 
-    assertThat(routed).isEqualTo(new Reply.Forward(List.of(), List.of(q("amq.gen-r")), false));
+    assertThat(routed).isEqualTo(new Reply.Forward(List.of(), List.of(q("amq.gen-r")), false, false));
     assertThat(node0.queue(q("amq.gen-r")).orElseThrow().remote()).isTrue();
     apply(node0, transientQueue("plain"));
     assertThat(node0.queue(q("plain")).orElseThrow().replicated()).as("consumable through any node").isTrue();

@@ -2,12 +2,14 @@ package io.warren.node.amqp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.warren.model.AmqpFailure;
 import io.warren.model.Arguments;
 import io.warren.model.ChannelRef;
 import io.warren.model.Command;
 import io.warren.model.Command.Outcome;
 import io.warren.model.Effect;
 import io.warren.model.ExchangeName;
+import io.warren.model.Expiration;
 import io.warren.model.Message;
 import io.warren.model.MessageBody;
 import io.warren.model.QueueName;
@@ -326,6 +328,7 @@ final class AmqpChannel {
     byte[] props = ByteBufUtil.getBytes(properties);
     Arguments headers = Arguments.EMPTY;
     boolean persistent = false;
+    String expiration = null;
     if (props.length > 2 || (props.length == 2 && (props[0] | props[1]) != 0)) {
       BasicProperties decoded = BasicProperties.decode(properties.duplicate());
       if (decoded.userId() != null && !decoded.userId().equals(conn.user())) {
@@ -336,12 +339,20 @@ final class AmqpChannel {
         headers = FieldTables.toArguments(decoded.headers());
       }
       persistent = decoded.isPersistent();
+      expiration = decoded.expiration();
+      if (expiration != null) {
+        try {
+          Expiration.parse(expiration);
+        } catch (AmqpFailure invalid) {
+          throw precondition(invalid.text(), p);
+        }
+      }
       if (DirectReplyTo.PSEUDO_QUEUE.equals(decoded.replyTo())) {
         props = conn.directReplyTo().rewriteReplyTo(this, decoded, p);
       }
     }
     Message message = new Message(p.exchange(), p.routingKey(), props, MessageBody.of(ByteBufUtil.getBytes(body)),
-        headers, persistent);
+        headers, persistent, expiration);
     if (p.exchange().isEmpty() && DirectReplyTo.isReplyAddress(p.routingKey())) {
       // Direct reply-to: straight to the requester's channel, no queue involved.
       Reply outcome = conn.directReplyTo().deliver(message) ? Reply.ROUTED : Reply.UNROUTED;

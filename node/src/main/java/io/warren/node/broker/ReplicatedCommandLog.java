@@ -91,6 +91,9 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
 
   private record RestoreWork(List<Command> commands, CompletableFuture<Void> done) {}
 
+  /** A command for one group that no session waits for (a partition's {@link Command.Tick}). */
+  private record GroupWork(String group, Command command) {}
+
   private record GroupFailed(List<Long> correlations, Throwable cause) {}
 
   private record Inspection<T>(Function<Broker, T> reader, CompletableFuture<T> future) {
@@ -278,6 +281,14 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     return future;
   }
 
+  /**
+   * Sends {@code command} to {@code group} in the next entry, with nobody waiting for its reply;
+   * its effects go out like any others. For the expiry ticker's {@link Command.Tick}s.
+   */
+  public void submitTo(String group, Command command) {
+    enqueue(new GroupWork(group, command));
+  }
+
   /** Hands what a partition applied to the sessions here; called once its batch is written. */
   public void partitionApplied(EntryResults outcome) {
     enqueue(outcome);
@@ -399,6 +410,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       w.done().complete(null);
     } else if (work instanceof Inspection<?> inspection) {
       inspection.run(broker);
+    } else if (work instanceof GroupWork w) {
+      toGroup(w.group(), w.command(), IGNORED);
     }
     return 0;
   }
@@ -454,7 +467,9 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     s.slots.add(slot);
     Command c = sub.command();
     if (c instanceof Command.Publish p) {
-      publish(s, slot, p);
+      publish(s, slot, p, p.message());
+    } else if (c instanceof Command.DeadLetter d) {
+      publish(s, slot, d, d.message());
     } else if (c instanceof Command.Settle x) {
       toQueue(s, slot, x.queue());
     } else if (c instanceof Command.Credit x) {
@@ -537,7 +552,9 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
 
   private Result applyHere(Command command) {
     try {
-      return broker.apply(new Meta(0, System.currentTimeMillis()), command);
+      Result r = broker.apply(new Meta(0, System.currentTimeMillis()), command);
+      carryOut(r.effects());
+      return r;
     } catch (RuntimeException e) {
       log.error("Bug: applying {} failed", command, e);
       return Result.of(new Reply.Failure(ReplyCode.INTERNAL_ERROR,
@@ -624,7 +641,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     });
   }
 
-  private void publish(SessionState s, Slot slot, Command.Publish p) {
+  /**
+   * A publish or a dead letter: routed here, then enqueued in the partitions of its replicated
+   * queues and relayed to the non-replicated queues of other nodes.
+   */
+  private void publish(SessionState s, Slot slot, Command p, io.warren.model.Message message) {
     Result r = applyHere(p);
     if (!(r.reply() instanceof Reply.Forward f)) {
       slot.complete(r.reply());
@@ -633,18 +654,20 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     }
     emitAll(r.effects());
     slot.routed = f.routedHere();
+    slot.failed = f.refusedHere(); // a full queue refused it: the publisher gets basic.nack
     // Replicated queues get the message in their partitions; non-replicated queues of other nodes
     // get it relayed through a partition's log (to every node; the one holding the queue takes it).
     List<Map.Entry<String, Command>> shares = new ArrayList<>(2);
     byPartition(f.replicated()).forEach((group, queues) -> shares.add(Map.entry(group,
-        new Command.Enqueue(queues, p.message()))));
+        new Command.Enqueue(queues, message))));
     byPartition(f.remote()).forEach((group, queues) -> shares.add(Map.entry(group,
-        new Command.Relay(queues, p.message()))));
+        new Command.Relay(queues, message))));
     slot.outstanding = shares.size();
     shares.forEach(share -> toGroup(share.getKey(), share.getValue(), new Step() {
       @Override
       public void applied(Result result) {
         slot.routed |= result.reply() == Reply.ROUTED;
+        slot.failed |= result.reply() instanceof Reply.NotStored;
         settle();
       }
 
@@ -656,7 +679,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
 
       void settle() {
         if (--slot.outstanding == 0) {
-          slot.complete(slot.failed ? new Reply.NotStored("queue partition unavailable")
+          slot.complete(slot.failed ? new Reply.NotStored("queue partition unavailable or queue full")
               : slot.routed ? Reply.ROUTED : Reply.UNROUTED);
         }
       }
@@ -863,6 +886,15 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     }
   }
 
+  /** For commands nobody waits for. */
+  private static final Step IGNORED = new Step() {
+    @Override
+    public void applied(Result result) {}
+
+    @Override
+    public void failed(Throwable cause) {}
+  };
+
   private Step replyStep(Slot slot) {
     return new Step() {
       @Override
@@ -917,7 +949,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     List<Long> correlations = commands.stream().map(CommandBatch.Tagged::correlation).toList();
     CompletableFuture<?> future;
     try {
-      future = target.submit(group, new CommandBatch(origin, commands).encode((int) expectedBytes));
+      future = target.submit(group, new CommandBatch(origin, System.currentTimeMillis(), commands)
+          .encode((int) expectedBytes));
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
@@ -937,6 +970,29 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
         step.applied(t.result());
       }
       emitAll(t.result().effects());
+      if (ours) {
+        carryOut(t.result().effects());
+      }
+    }
+  }
+
+  /**
+   * The effects that concern the node rather than a connection, carried out by the node that
+   * submitted the command: a dead letter is routed through its dead-letter exchange, and a
+   * replicated queue that expired in its partition is deleted from the metadata too. Queued as
+   * work of their own, after what is being processed.
+   */
+  private void carryOut(List<Effect> effects) {
+    for (Effect e : effects) {
+      Command next;
+      if (e instanceof Effect.DeadLettered d) {
+        next = new Command.DeadLetter(d.vhost(), d.message());
+      } else if (e instanceof Effect.QueueExpired x && isStandIn(x.queue())) {
+        next = new Command.DeleteQueue(x.queue(), false, false, 0);
+      } else {
+        continue;
+      }
+      inbox.offer(new ExternalWork(next, new CompletableFuture<>()));
     }
   }
 

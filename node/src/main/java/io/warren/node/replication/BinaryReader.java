@@ -59,6 +59,11 @@ final class BinaryReader {
     return s;
   }
 
+  /** A string or null, as {@link BinaryWriter#optionalString} writes it. */
+  String optionalString() {
+    return bool() ? string() : null;
+  }
+
   byte[] bytes() {
     byte[] bytes = new byte[length(1, "byte array")];
     in.readBytes(bytes);
@@ -130,7 +135,7 @@ final class BinaryReader {
 
   /** Everything of a message but its body, as {@link BinaryWriter#envelope} writes it. */
   Envelope envelope() {
-    return new Envelope(string(), string(), bytes(), bool(), arguments());
+    return new Envelope(string(), string(), bytes(), bool(), arguments(), optionalString());
   }
 
   /**
@@ -168,9 +173,10 @@ final class BinaryReader {
   }
 
   /** A message's fields without the body; arrays are never modified. */
-  record Envelope(String exchange, String routingKey, byte[] properties, boolean persistent, Arguments headers) {
+  record Envelope(
+      String exchange, String routingKey, byte[] properties, boolean persistent, Arguments headers, String expiration) {
     Message withBody(MessageBody body) {
-      return new Message(exchange, routingKey, properties, body, headers, persistent);
+      return new Message(exchange, routingKey, properties, body, headers, persistent, expiration);
     }
   }
 }

@@ -57,6 +57,11 @@ final class BinaryWriter {
     return this;
   }
 
+  /** A presence byte, then the string if present. */
+  BinaryWriter optionalString(String s) {
+    return s == null ? bool(false) : bool(true).string(s);
+  }
+
   BinaryWriter bytes(byte[] bytes) {
     out.writeInt(bytes.length);
     out.writeBytes(bytes);
@@ -118,6 +123,7 @@ final class BinaryWriter {
         .string(message.routingKey())
         .bytes(message.properties())
         .bool(message.persistent())
-        .arguments(message.headers());
+        .arguments(message.headers())
+        .optionalString(message.expiration());
   }
 }

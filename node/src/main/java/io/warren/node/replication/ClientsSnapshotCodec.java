@@ -12,11 +12,12 @@ import java.util.function.Supplier;
 
 /**
  * A {@link ClientsSnapshot} as bytes, stored with a partition's snapshot. Lists are a 32-bit count
- * then their items; a consumer reference is its channel and index, or index -1 for "none".
+ * then their items; a consumer reference is its channel and index, or index -1 for "none". Format
+ * 2 added each queue's last use (64 bits, after its held messages).
  */
 final class ClientsSnapshotCodec {
   /** Bumped when the layout changes. */
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private ClientsSnapshotCodec() {}
 
@@ -40,6 +41,7 @@ final class ClientsSnapshotCodec {
         consumerRef(w, h.consumer());
         w.bool(h.redelivered());
       });
+      w.int64(q.lastUsed());
     });
     return ByteBufUtil.getBytes(buf);
   }
@@ -57,7 +59,7 @@ final class ClientsSnapshotCodec {
             r.queues()))));
     List<ClientsSnapshot.Queue> queues = list(r, () -> new ClientsSnapshot.Queue(r.queue(), r.bool(),
         list(r, () -> consumerRef(r)),
-        list(r, () -> new ClientsSnapshot.Held(r.int64(), r.channel(), consumerRef(r), r.bool()))));
+        list(r, () -> new ClientsSnapshot.Held(r.int64(), r.channel(), consumerRef(r), r.bool())), r.int64()));
     r.expectEnd();
     return new ClientsSnapshot(connections, queues);
   }

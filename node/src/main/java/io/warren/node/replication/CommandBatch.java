@@ -12,15 +12,18 @@ import java.util.Objects;
  * One Raft log entry: the commands one node submitted together, each tagged with a correlation id
  * the origin node uses to find who is waiting for its reply.
  *
- * <p>Layout: a format byte ({@value #FORMAT}), the origin (64 bits), the number of commands (32
- * bits), then per command its correlation (64 bits) and the command as {@link CommandCodec} writes
- * it.
+ * <p>Layout: a format byte ({@value #FORMAT}), the origin (64 bits), the timestamp (64 bits), the
+ * number of commands (32 bits), then per command its correlation (64 bits) and the command as
+ * {@link CommandCodec} writes it.
  *
  * @param origin the node that submitted the commands
+ * @param timestamp when the origin submitted them (ms since the epoch, its clock): the time every
+ *     replica applies them at ({@link io.warren.model.Meta#timestamp()}), so that TTLs and expiries
+ *     come out the same everywhere
  */
-public record CommandBatch(long origin, List<Tagged> commands) {
+public record CommandBatch(long origin, long timestamp, List<Tagged> commands) {
   /** Bumped when the layout changes, so an old entry is never misread as a new one. */
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
 
   /** A correlation id and a tag byte: the least a command takes. */
   private static final int MIN_COMMAND_BYTES = Long.BYTES + 1;
@@ -46,7 +49,7 @@ public record CommandBatch(long origin, List<Tagged> commands) {
    */
   public byte[] encode(int expectedBytes) {
     ByteBuf buf = Unpooled.buffer(expectedBytes);
-    BinaryWriter out = new BinaryWriter(buf).int8(FORMAT).int64(origin).int32(commands.size());
+    BinaryWriter out = new BinaryWriter(buf).int8(FORMAT).int64(origin).int64(timestamp).int32(commands.size());
     for (Tagged t : commands) {
       CommandCodec.write(out.int64(t.correlation()), t.command());
     }
@@ -65,12 +68,13 @@ public record CommandBatch(long origin, List<Tagged> commands) {
       throw in.corrupt("unknown format " + format);
     }
     long origin = in.int64();
+    long timestamp = in.int64();
     int n = in.length(MIN_COMMAND_BYTES, "command list");
     List<Tagged> commands = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       commands.add(new Tagged(in.int64(), CommandCodec.read(in)));
     }
     in.expectEnd();
-    return new CommandBatch(origin, commands);
+    return new CommandBatch(origin, timestamp, commands);
   }
 }

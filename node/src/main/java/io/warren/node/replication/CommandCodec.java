@@ -125,10 +125,16 @@ public final class CommandCodec {
       layout(24, Command.NodeDown.class,
           (w, c) -> w.int32(c.node()),
           r -> new Command.NodeDown(r.int32())),
-      layout(25, Command.Relay.class,
+      layout(25, Command.Tick.class,
+          (w, c) -> { },
+          r -> new Command.Tick()),
+      layout(26, Command.DeadLetter.class,
+          (w, c) -> w.string(c.vhost()).message(c.message()),
+          r -> new Command.DeadLetter(r.string(), r.message())),
+      layout(27, Command.Relay.class,
           (w, c) -> w.queues(c.queues()).message(c.message()),
           r -> new Command.Relay(r.queues(), r.message())),
-      layout(26, Command.Withdraw.class,
+      layout(28, Command.Withdraw.class,
           (w, c) -> w.queue(c.name()).int64(c.declarer()),
           r -> new Command.Withdraw(r.queue(), r.int64())));
 

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  *       queues of the partition.
  *   <li>{@value #STATE}: {@code "next-id"} → the next message id; {@code "w"} + queue key → the
  *       highest message id ever handed out from that queue (messages up to it come back
- *       redelivered after a restart).
+ *       redelivered after a restart); {@code "x"} + message key → when that message expires (ms
+ *       since the epoch, 8 bytes), for messages with a TTL; {@code "d"} + message key → how often
+ *       it came back to the queue (4 bytes), in queues that count deliveries.
  * </ul>
  *
  * A queue key is the vhost and the name, each prefixed with its length, so no queue's key is a
@@ -31,6 +33,8 @@ final class PartitionLayout {
   /** The clients as of the snapshot this store came from (see {@link io.warren.model.ClientsSnapshot}). */
   static final byte[] CLIENTS = "clients".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] WATERMARK = {'w'};
+  private static final byte[] EXPIRY = {'x'};
+  private static final byte[] DELIVERY_COUNT = {'d'};
 
   private PartitionLayout() {}
 
@@ -74,5 +78,13 @@ final class PartitionLayout {
 
   static byte[] watermarkKey(byte[] queueKey) {
     return Keys.concat(WATERMARK, queueKey);
+  }
+
+  static byte[] expiryKey(byte[] messageKey) {
+    return Keys.concat(EXPIRY, messageKey);
+  }
+
+  static byte[] deliveryCountKey(byte[] messageKey) {
+    return Keys.concat(DELIVERY_COUNT, messageKey);
   }
 }

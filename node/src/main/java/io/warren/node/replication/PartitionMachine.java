@@ -7,10 +7,13 @@ import io.warren.model.Effect;
 import io.warren.model.Message;
 import io.warren.model.MessageBody;
 import io.warren.model.Meta;
+import io.warren.model.PropertiesCodec;
 import io.warren.model.QueueName;
+import io.warren.model.QueueSettings;
 import io.warren.model.QueueState;
 import io.warren.model.Reply;
 import io.warren.model.Result;
+import io.warren.node.amqp.WirePropertiesCodec;
 import io.warren.raft.GroupStateMachine;
 import io.warren.raft.LargeValues;
 import io.warren.storage.KeyRange;
@@ -38,7 +41,11 @@ import java.util.function.Function;
  * <p>Not persisted: consumers, channels and which channel holds which message. They belong to
  * connections, which do not outlive their node's run; a {@link Command.Restarted} at start closes
  * those of earlier runs, and every message handed out before comes back marked redelivered (the
- * stored watermark says which).
+ * stored watermark says which). Persisted with a message: when it expires and how often it came
+ * back, so that a TTL that runs out while the node is down is honoured when it comes back.
+ *
+ * <p>Every entry is applied at the time its submitter stamped on it ({@link
+ * CommandBatch#timestamp()}), so TTLs and queue expiry come out the same on every replica.
  */
 public final class PartitionMachine implements GroupStateMachine<CommandBatch>, LargeValues {
   private final String group;
@@ -46,6 +53,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   private Store store;
   private Broker broker;
   private final Writer writer = new Writer();
+  private final PropertiesCodec codec = new WirePropertiesCodec();
   /** Bodies cached until the batch that stores them is written. */
   private final List<StoredBody> toEvict = new ArrayList<>();
   private EntryResults pending;
@@ -98,7 +106,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   @Override
   public synchronized void restore(Store restoredFrom) {
     this.store = restoredFrom;
-    Broker restored = new Broker();
+    Broker restored = new Broker(codec);
     try (StoreIterator it = store.iterate(PartitionLayout.QUEUES, KeyRange.all())) {
       while (it.hasNext()) {
         Command.DeclareQueue declare = (Command.DeclareQueue) CommandCodec.decode(it.next().value());
@@ -129,7 +137,10 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
         value.get(rest);
         Message m = StoredMessage.decode(rest)
             .withBody(new StoredBody(store, PartitionLayout.bodyKey(id), bodySize));
-        restored.restoreMessage(PartitionLayout.queueOf(qk), id, m, id <= watermark);
+        QueueName queue = PartitionLayout.queueOf(qk);
+        QueueSettings settings = restored.queue(queue).map(QueueState::settings).orElse(QueueSettings.NONE);
+        restored.restoreMessage(queue, id, m, id <= watermark, storedExpiry(kv.key(), settings, m),
+            storedDeliveryCount(kv.key(), settings));
         if (!seen.add(id)) {
           writer.extraRefs.merge(id, 1, Integer::sum);
         }
@@ -147,6 +158,24 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     this.broker = restored;
   }
 
+  /** When a restored message expires: stored only for messages with a TTL. */
+  private long storedExpiry(byte[] messageKey, QueueSettings settings, Message m) {
+    if (!Writer.mayExpire(settings, m)) {
+      return Long.MAX_VALUE;
+    }
+    byte[] at = store.get(PartitionLayout.STATE, PartitionLayout.expiryKey(messageKey));
+    return at == null ? Long.MAX_VALUE : Keys.getLong(at, 0);
+  }
+
+  /** How often a restored message came back: stored only in queues that count it, once it did. */
+  private int storedDeliveryCount(byte[] messageKey, QueueSettings settings) {
+    if (!settings.countsDeliveries()) {
+      return 0;
+    }
+    byte[] count = store.get(PartitionLayout.STATE, PartitionLayout.deliveryCountKey(messageKey));
+    return count == null ? 0 : ByteBuffer.wrap(count).getInt();
+  }
+
   @Override
   public CommandBatch decode(byte[] command) {
     return CommandBatch.decode(command);
@@ -160,7 +189,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     try {
       for (CommandBatch.Tagged t : entry.commands()) {
         Command c = prepare(t.command());
-        Result r = broker.apply(new Meta(index, 0), c);
+        Result r = broker.apply(new Meta(index, entry.timestamp()), c);
         results.add(new EntryResults.Tagged(t.correlation(), withBodiesOnHeap(r)));
       }
       writer.flushState(broker.nextMessageId());
@@ -192,6 +221,14 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     return broker == null ? null : reader.apply(broker);
   }
 
+  /**
+   * The earliest time (ms since the epoch) a {@link Command.Tick} has something to do in this
+   * replica's queues, {@link Long#MAX_VALUE} if nothing is due (see {@link Broker#nextDeadline()}).
+   */
+  public synchronized long nextDeadline() {
+    return broker == null ? Long.MAX_VALUE : broker.nextDeadline();
+  }
+
   private void evictWritten() {
     for (StoredBody b : toEvict) {
       b.evict();
@@ -215,7 +252,10 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     return c;
   }
 
-  /** Deliveries and get-oks leave with their bodies on the heap, so no event loop reads the store. */
+  /**
+   * Deliveries and get-oks leave with their bodies on the heap, so no event loop reads the store;
+   * dead letters too, read now, before the batch that removes their message deletes the body.
+   */
   private static Result withBodiesOnHeap(Result r) {
     Reply reply = r.reply();
     if (reply instanceof Reply.GetOk g && g.message().body() instanceof StoredBody) {
@@ -229,6 +269,11 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
         }
         effects.set(i, new Effect.Deliver(d.channel(), d.consumerTag(), d.queue(), d.messageId(), d.redelivered(),
             d.noAck(), onHeap(d.message())));
+      } else if (effects.get(i) instanceof Effect.DeadLettered d && d.message().body() instanceof StoredBody) {
+        if (effects == r.effects()) {
+          effects = new ArrayList<>(effects);
+        }
+        effects.set(i, new Effect.DeadLettered(d.vhost(), onHeap(d.message())));
       }
     }
     return reply == r.reply() && effects == r.effects() ? r : new Result(reply, effects);
@@ -305,12 +350,40 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
       }
     }
 
+    /** Whether a message in this queue may have an expiry time stored. */
+    static boolean mayExpire(QueueSettings settings, Message m) {
+      return settings.messageTtl() >= 0 || m.expiration() != null;
+    }
+
+    @Override
+    public void messageExpires(QueueState q, long id, Message m, long expiresAt) {
+      if (stored(m)) {
+        batch.put(PartitionLayout.STATE, PartitionLayout.expiryKey(PartitionLayout.messageKey(record(q).key, id)),
+            Keys.ofLong(expiresAt));
+      }
+    }
+
+    @Override
+    public void deliveryCounted(QueueState q, long id, Message m, int count) {
+      if (stored(m)) {
+        batch.put(PartitionLayout.STATE, PartitionLayout.deliveryCountKey(PartitionLayout.messageKey(record(q).key, id)),
+            ByteBuffer.allocate(4).putInt(count).array());
+      }
+    }
+
     @Override
     public void messageRemoved(QueueState q, long id, Message m) {
       if (!stored(m)) {
         return;
       }
-      batch.delete(PartitionLayout.MESSAGES, PartitionLayout.messageKey(record(q).key, id));
+      byte[] messageKey = PartitionLayout.messageKey(record(q).key, id);
+      batch.delete(PartitionLayout.MESSAGES, messageKey);
+      if (mayExpire(q.settings(), m)) {
+        batch.delete(PartitionLayout.STATE, PartitionLayout.expiryKey(messageKey));
+      }
+      if (q.settings().countsDeliveries()) {
+        batch.delete(PartitionLayout.STATE, PartitionLayout.deliveryCountKey(messageKey));
+      }
       Integer extra = extraRefs.get(id);
       if (extra == null) {
         batch.delete(PartitionLayout.BODIES, PartitionLayout.bodyKey(id));

@@ -19,7 +19,7 @@ class CommandBatchTest {
       tagged.add(new Tagged(correlation, c));
       correlation += 0x0101_0101_0101L;
     }
-    return new CommandBatch(3, tagged);
+    return new CommandBatch(3, 1_700_000_000_123L, tagged);
   }
 
   @Test
@@ -28,6 +28,7 @@ class CommandBatchTest {
     CommandBatch decoded = CommandBatch.decode(batch.encode());
 
     assertThat(decoded.origin()).isEqualTo(3);
+    assertThat(decoded.timestamp()).isEqualTo(1_700_000_000_123L);
     assertThat(decoded.commands()).hasSameSizeAs(batch.commands());
     for (int i = 0; i < batch.commands().size(); i++) {
       Tagged expected = batch.commands().get(i);
@@ -39,8 +40,8 @@ class CommandBatchTest {
 
   @Test
   void emptyBatchRoundTrips() {
-    assertThat(CommandBatch.decode(new CommandBatch(-1, List.of()).encode()))
-        .isEqualTo(new CommandBatch(-1, List.of()));
+    assertThat(CommandBatch.decode(new CommandBatch(-1, 0, List.of()).encode()))
+        .isEqualTo(new CommandBatch(-1, 0, List.of()));
   }
 
   @Test
@@ -57,7 +58,7 @@ class CommandBatchTest {
 
   @Test
   void anotherFormatIsRejected() {
-    byte[] bytes = new CommandBatch(1, List.of()).encode();
+    byte[] bytes = new CommandBatch(1, 5, List.of()).encode();
     bytes[0] = 9;
     assertThatThrownBy(() -> CommandBatch.decode(bytes))
         .isInstanceOf(IllegalArgumentException.class)
@@ -66,9 +67,9 @@ class CommandBatchTest {
 
   @Test
   void anImplausibleCountIsRejectedBeforeAllocating() {
-    byte[] bytes = new CommandBatch(1, List.of()).encode();
-    // format, origin, then the count: claim a billion commands in zero bytes.
-    bytes[9] = 0x40;
+    byte[] bytes = new CommandBatch(1, 5, List.of()).encode();
+    // format, origin, timestamp, then the count: claim a billion commands in zero bytes.
+    bytes[17] = 0x40;
     assertThatThrownBy(() -> CommandBatch.decode(bytes))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("truncated command batch");

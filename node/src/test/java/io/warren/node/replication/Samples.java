@@ -78,7 +78,8 @@ final class Samples {
         new byte[] {(byte) 0x90, 0, 0, 0, 2},
         MessageBody.of(body.getBytes(StandardCharsets.UTF_8)),
         Arguments.of("x-retry", 3),
-        persistent);
+        persistent,
+        persistent ? "60000" : null);
   }
 
   static Message emptyMessage() {
@@ -125,7 +126,10 @@ final class Samples {
         new Restarted(ConnectionIds.first(3, 7), false),
         new Command.NodeDown(2),
         new Command.Relay(List.of(QUEUE), message("relayed", true)),
-        new Command.Withdraw(QUEUE, ConnectionIds.first(1, 2) + 5));
+        new Command.Withdraw(QUEUE, ConnectionIds.first(1, 2) + 5),
+        new Command.Tick(),
+        new Command.DeadLetter("/", message("dead", true)),
+        new Command.DeadLetter("", emptyMessage()));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */
@@ -139,6 +143,10 @@ final class Samples {
       assertThat(a.messageIds()).containsExactly(e.messageIds());
     } else if (expected instanceof Publish e) {
       Publish a = (Publish) actual;
+      assertThat(a.vhost()).isEqualTo(e.vhost());
+      assertSameMessage(a.message(), e.message());
+    } else if (expected instanceof Command.DeadLetter e) {
+      Command.DeadLetter a = (Command.DeadLetter) actual;
       assertThat(a.vhost()).isEqualTo(e.vhost());
       assertSameMessage(a.message(), e.message());
     } else if (expected instanceof Enqueue e) {
@@ -161,5 +169,6 @@ final class Samples {
     assertThat(actual.body().bytes()).isEqualTo(expected.body().bytes());
     assertThat(actual.headers()).isEqualTo(expected.headers());
     assertThat(actual.persistent()).isEqualTo(expected.persistent());
+    assertThat(actual.expiration()).isEqualTo(expected.expiration());
   }
 }

@@ -64,13 +64,14 @@ class StoredMessageTest {
     Message message = new Message("e", "", new byte[0], MessageBody.of(new byte[] {9}), Arguments.EMPTY, true);
     byte[] value = StoredMessage.encode(message);
     assertThat(value).containsExactly(
-        1, // format
-        0, 0, 0, 18, // envelope length
+        2, // format
+        0, 0, 0, 19, // envelope length
         0, 0, 0, 1, 'e', // exchange
         0, 0, 0, 0, // routing key
         0, 0, 0, 0, // properties
         1, // persistent
         0, 0, 0, 0, // headers
+        0, // no expiration
         9); // body
   }
 
@@ -94,10 +95,10 @@ class StoredMessageTest {
   @Test
   void anotherFormatIsRejected() {
     byte[] value = StoredMessage.encode(Samples.emptyMessage());
-    value[0] = 2;
+    value[0] = 3;
     assertThatThrownBy(() -> StoredMessage.decode(value))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown format 2");
+        .hasMessageContaining("unknown format 3");
   }
 
   @Test
