@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * <p>Thread-safe: the workload's clients read {@link #serving()} while the test kills and restarts
  * nodes. {@link #close()} kills whatever still runs.
  */
-public final class Cluster implements AutoCloseable {
+public final class Cluster implements NodeCluster, AutoCloseable {
   private final String testName;
   private final Map<String, NodeSpec> specs;
   /** Every node process started and not yet gone, paused or not. */
@@ -62,7 +62,7 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** A test's log directory holds this run's logs only, not those of nodes an earlier run had. */
-  private static void deleteLogsOfEarlierRuns(String testName) {
+  static void deleteLogsOfEarlierRuns(String testName) {
     Path logs = NodeProcess.logFile(testName, "any").getParent();
     if (!Files.isDirectory(logs)) {
       return;
@@ -76,6 +76,7 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
+  @Override
   public List<String> ids() {
     return List.copyOf(specs.keySet());
   }
@@ -90,16 +91,17 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** The nodes clients can use now, in id order: started and not paused. */
+  @Override
   public List<Member> serving() {
-    return specs.keySet().stream()
-        .filter(serving::containsKey)
-        .map(id -> new Member(id, serving.get(id)))
-        .filter(m -> m.process() != null) // gone since the filter above
-        .toList();
+    List<Member> members = new ArrayList<>();
+    for (String id : specs.keySet()) {
+      NodeProcess process = serving.get(id);
+      if (process != null) {
+        members.add(new Member(id, process::connectionFactory));
+      }
+    }
+    return members;
   }
-
-  /** A node a client may connect to, named for choosing. */
-  public record Member(String id, NodeProcess process) {}
 
   /**
    * Starts these nodes (each from its spec, so on its data directory and Raft port) side by side,

@@ -36,13 +36,13 @@ final class Connector {
    *
    * @throws IOException if no node serves or none accepts the connection
    */
-  static Connected connect(Cluster cluster, int preference, String name) throws IOException {
-    List<Cluster.Member> members = cluster.serving();
+  static Connected connect(NodeCluster cluster, int preference, String name) throws IOException {
+    List<NodeCluster.Member> members = cluster.serving();
     IOException failure = new IOException("no node serves clients");
     for (int i = 0; i < members.size(); i++) {
-      Cluster.Member member = members.get(Math.floorMod(preference + i, members.size()));
+      NodeCluster.Member member = members.get(Math.floorMod(preference + i, members.size()));
       try {
-        ConnectionFactory factory = member.process().connectionFactory();
+        ConnectionFactory factory = member.connectionFactory().get();
         factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
         factory.setHandshakeTimeout(CONNECT_TIMEOUT_MILLIS);
         factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);

@@ -17,12 +17,12 @@ final class ConsumerClient implements Runnable, Workload.Client {
   private final List<String> queues;
   private final int prefetch;
   private final int preference;
-  private final Cluster cluster;
+  private final NodeCluster cluster;
   private final History history;
   private final BooleanSupplier stopping;
   private final Reconnects reconnects;
 
-  ConsumerClient(String name, List<String> queues, int prefetch, int preference, Cluster cluster,
+  ConsumerClient(String name, List<String> queues, int prefetch, int preference, NodeCluster cluster,
       History history, BooleanSupplier stopping) {
     this.name = name;
     this.queues = List.copyOf(queues);

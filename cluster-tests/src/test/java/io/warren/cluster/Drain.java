@@ -26,7 +26,7 @@ final class Drain {
   private Drain() {}
 
   /** Drains {@code queues}; returns what each had left after the last round (0 when empty). */
-  static List<Long> drain(Cluster cluster, List<String> queues, History history) {
+  static List<Long> drain(NodeCluster cluster, List<String> queues, History history) {
     Set<MessageId> confirmed = history.confirmed();
     AtomicInteger round = new AtomicInteger();
     try {
@@ -54,7 +54,7 @@ final class Drain {
   }
 
   /** One round: basic.get and ack on every queue until it is empty; returns each queue's count then. */
-  private static List<Long> drainOnce(Cluster cluster, List<String> queues, History history, String session)
+  private static List<Long> drainOnce(NodeCluster cluster, List<String> queues, History history, String session)
       throws IOException {
     try (Connector.Connected c = Connector.connect(cluster, 0, session)) {
       Channel channel = c.connection().createChannel();

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import io.warren.node.durability.ClientConnection;
-import io.warren.node.durability.NodeProcess;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -25,35 +22,30 @@ import org.junit.jupiter.api.io.TempDir;
  * nodes, while a node is killed, frozen or the whole cluster restarts; afterwards the queues are
  * drained and the {@link Checker} holds the history to the broker's promises.
  *
- * <p>Which node suffers is drawn from a seeded random; the seed is printed and
- * {@code -Dwarren.cluster.seed=...} replays the choice. Phases are counted in confirmed messages,
- * never in time, and nothing asserts on time.
+ * <p>Which node suffers is drawn from a seeded random (see {@link FaultScenario}). Phases are
+ * counted in confirmed messages, never in time, and nothing asserts on time.
  *
  * <p>A consumer's unacked messages on a node that died return to their queue when the others
  * declare the node down or, at the latest, when it restarts: every test restarts what it killed
  * before it drains.
  */
 class NodeFaultTest {
-  private static final String SEED_PROPERTY = "warren.cluster.seed";
-  private static final List<String> QUEUES = List.of("q1", "q2", "q3");
-  /** Confirmed messages per phase of a test. */
-  private static final long PHASE = 1500;
-  private static final Workload.Shape SHAPE = new Workload.Shape(QUEUES, 3, 3, 30_000, 250, 50);
+  private static final List<String> QUEUES = FaultScenario.QUEUES;
+  private static final long PHASE = FaultScenario.PHASE;
+  private static final Workload.Shape SHAPE = FaultScenario.SHAPE;
   private static final Duration PATIENCE = Duration.ofMinutes(2);
 
   @TempDir Path dir;
 
+  private FaultScenario scenario;
   private String testName;
-  private Random random;
-  private long seed;
-  private final History history = new History();
+  private History history;
 
   @BeforeEach
-  void seed(TestInfo info) {
-    testName = getClass().getSimpleName() + "-" + info.getTestMethod().orElseThrow().getName();
-    seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
-    random = new Random(seed);
-    System.out.printf("%s: seed %d (replay with -D%s=%d)%n", testName, seed, SEED_PROPERTY, seed);
+  void scenario(TestInfo info) {
+    scenario = FaultScenario.of(info);
+    testName = scenario.testName();
+    history = scenario.history();
   }
 
   /** (a) kill -9 a node under load, go on with two, restart it, go on with three. */
@@ -61,8 +53,8 @@ class NodeFaultTest {
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void killNineOneNodeUnderLoad() throws Exception {
     try (Cluster cluster = Cluster.start(testName, dir, 3)) {
-      declareQueues(cluster, QUEUES);
-      String victim = pick(cluster);
+      FaultScenario.declareQueues(cluster, QUEUES);
+      String victim = scenario.pick(cluster);
       try (Workload workload = Workload.start(cluster, history, SHAPE)) {
         workload.awaitConfirmed(PHASE, "three nodes");
         cluster.kill(victim);
@@ -70,8 +62,8 @@ class NodeFaultTest {
         cluster.restart(victim);
         workload.awaitConfirmed(PHASE, victim + " restarted");
         workload.stop();
-        drainAndCheck(cluster, QUEUES);
-        assertOnlyVictimClosedSessions(workload, victim);
+        scenario.drainAndCheck(cluster, QUEUES);
+        scenario.assertOnlyVictimClosedSessions(workload, victim);
       }
     }
   }
@@ -84,7 +76,7 @@ class NodeFaultTest {
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void pausedNodeCatchesUp() throws Exception {
-    pauseAndResume(random.nextBoolean() ? "n2" : "n3");
+    pauseAndResume(scenario.random().nextBoolean() ? "n2" : "n3");
   }
 
   /** (b) with the metadata group's leader, the node whose failure detector declares others down. */
@@ -97,7 +89,7 @@ class NodeFaultTest {
   private void pauseAndResume(String victim) throws Exception {
     System.out.printf("%s: the victim is %s%n", testName, victim);
     try (Cluster cluster = Cluster.start(testName, dir, 3)) {
-      declareQueues(cluster, QUEUES);
+      FaultScenario.declareQueues(cluster, QUEUES);
       try (Workload workload = Workload.start(cluster, history, SHAPE)) {
         workload.awaitConfirmed(PHASE, "three nodes");
         cluster.pause(victim);
@@ -111,8 +103,8 @@ class NodeFaultTest {
         }
         workload.awaitConfirmed(PHASE, victim + " resumed");
         workload.stop();
-        drainAndCheck(cluster, QUEUES);
-        assertOnlyVictimClosedSessions(workload, victim);
+        scenario.drainAndCheck(cluster, QUEUES);
+        scenario.assertOnlyVictimClosedSessions(workload, victim);
       }
     }
   }
@@ -122,7 +114,7 @@ class NodeFaultTest {
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void fullClusterRestart() throws Exception {
     try (Cluster cluster = Cluster.start(testName, dir, 3)) {
-      declareQueues(cluster, QUEUES);
+      FaultScenario.declareQueues(cluster, QUEUES);
       try (Workload workload = Workload.start(cluster, history, SHAPE)) {
         workload.awaitConfirmed(PHASE, "before the restart");
         System.out.printf("%s: exit codes %s%n", testName, cluster.stopAll());
@@ -130,7 +122,7 @@ class NodeFaultTest {
         workload.awaitConfirmed(PHASE, "after the restart");
         workload.stop();
       }
-      drainAndCheck(cluster, QUEUES);
+      scenario.drainAndCheck(cluster, QUEUES);
     }
   }
 
@@ -145,11 +137,11 @@ class NodeFaultTest {
     List<String> queues = List.of("held");
     int held = 50;
     try (Cluster cluster = Cluster.start(testName, dir, 3)) {
-      declareQueues(cluster, queues);
+      FaultScenario.declareQueues(cluster, queues);
       try (Workload producer = Workload.start(cluster, history, new Workload.Shape(queues, 1, 0, 2000, 0, 0))) {
         producer.awaitProducersDone();
       }
-      String victim = pick(cluster);
+      String victim = scenario.pick(cluster);
       String other = cluster.ids().stream().filter(id -> !id.equals(victim)).findFirst().orElseThrow();
       Set<MessageId> heldIds;
       try (ClientConnection holderConnection = cluster.node(victim).connect("holder");
@@ -169,8 +161,9 @@ class NodeFaultTest {
         Awaitility.await("the held messages redelivered to the consumer on " + other).atMost(PATIENCE)
             .until(() -> redelivered(heldIds).containsAll(heldIds));
       }
-      drainAndCheck(cluster, queues);
-      assertThat(redelivered(heldIds)).as("seed %d: held by the killed node's consumer, then redelivered", seed)
+      scenario.drainAndCheck(cluster, queues);
+      assertThat(redelivered(heldIds))
+          .as("seed %d: held by the killed node's consumer, then redelivered", scenario.seed())
           .containsExactlyInAnyOrderElementsOf(heldIds);
     }
   }
@@ -188,7 +181,8 @@ class NodeFaultTest {
     long phase = PHASE / 2;
     List<String> injected = new java.util.ArrayList<>();
     try (Cluster cluster = Cluster.start(testName, dir, 3)) {
-      declareQueues(cluster, QUEUES);
+      FaultScenario.declareQueues(cluster, QUEUES);
+      java.util.Random random = scenario.random();
       Workload.Shape shape = new Workload.Shape(QUEUES, 3, 3, Long.MAX_VALUE / 4, 250, 50);
       try (Workload workload = Workload.start(cluster, history, shape)) {
         workload.awaitConfirmed(phase, "three nodes");
@@ -228,7 +222,7 @@ class NodeFaultTest {
         workload.stop();
       }
       System.out.printf("%s: %d faults injected: %s%n", testName, injected.size(), injected);
-      drainAndCheck(cluster, QUEUES);
+      scenario.drainAndCheck(cluster, QUEUES);
     }
   }
 
@@ -236,44 +230,5 @@ class NodeFaultTest {
   private Set<MessageId> redelivered(Set<MessageId> heldIds) {
     return history.deliveries().stream().filter(d -> d.redelivered() && heldIds.contains(d.id()))
         .map(History.Delivery::id).collect(Collectors.toSet());
-  }
-
-  private String pick(Cluster cluster) {
-    List<String> ids = cluster.ids();
-    String victim = ids.get(random.nextInt(ids.size()));
-    System.out.printf("%s: the victim is %s%n", testName, victim);
-    return victim;
-  }
-
-  private static void declareQueues(Cluster cluster, List<String> queues) throws IOException {
-    try (ClientConnection c = cluster.node(cluster.ids().get(0)).connect("declare")) {
-      Channel channel = c.createChannel();
-      for (String queue : queues) {
-        channel.queueDeclare(queue, true, false, false, null);
-      }
-    }
-  }
-
-  /**
-   * A node that stayed healthy never closes its clients' connections: only the victim, declared
-   * down by the others, may (CONNECTION_FORCED when it comes back).
-   */
-  private void assertOnlyVictimClosedSessions(Workload workload, String victim) {
-    List<Reconnects.SessionEnd> closed = workload.sessionEnds().stream()
-        .filter(e -> e.closedByBroker() && !victim.equals(e.node())).toList();
-    assertThat(closed).as("seed %d: sessions closed by nodes other than %s", seed, victim).isEmpty();
-  }
-
-  private void drainAndCheck(Cluster cluster, List<String> queues) {
-    List<Long> left = Drain.drain(cluster, queues, history);
-    Path historyFile = NodeProcess.logFile(testName, "history");
-    history.write(historyFile);
-    Checker.Report report = Checker.check(history);
-    System.out.printf("%s: checker: %s; left in %s: %s; history in %s%n", testName, report.figures(), queues, left,
-        historyFile);
-    report.violations().forEach(v -> System.out.printf("%s: %s%n", testName, v));
-    assertThat(report.violations()).as("seed %d: %s", seed, report.figures()).isEmpty();
-    assertThat(report.lost()).isZero();
-    assertThat(left).as("messages left after the drain").allMatch(n -> n == 0);
   }
 }

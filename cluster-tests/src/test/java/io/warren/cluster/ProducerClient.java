@@ -24,7 +24,7 @@ final class ProducerClient implements Runnable, Workload.Client {
   private final long messages;
   private final Pacer pacer;
   private final int preference;
-  private final Cluster cluster;
+  private final NodeCluster cluster;
   private final History history;
   private final BooleanSupplier stopping;
   private final Reconnects reconnects;
@@ -35,7 +35,7 @@ final class ProducerClient implements Runnable, Workload.Client {
    * @param rate messages per second at most (0: as fast as confirms allow)
    * @param preference the position of the node it tries first
    */
-  ProducerClient(String name, List<String> queues, long messages, int rate, int preference, Cluster cluster,
+  ProducerClient(String name, List<String> queues, long messages, int rate, int preference, NodeCluster cluster,
       History history, BooleanSupplier stopping) {
     this.name = name;
     this.queues = List.copyOf(queues);

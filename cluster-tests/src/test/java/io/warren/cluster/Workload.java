@@ -51,7 +51,7 @@ public final class Workload implements AutoCloseable {
     this.history = history;
   }
 
-  public static Workload start(Cluster cluster, History history, Shape shape) {
+  public static Workload start(NodeCluster cluster, History history, Shape shape) {
     Workload w = new Workload(history);
     for (int i = 0; i < shape.producers(); i++) {
       ProducerClient p = new ProducerClient("p" + (i + 1), shape.queues(), shape.messagesPerProducer(),

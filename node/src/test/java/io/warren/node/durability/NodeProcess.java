@@ -101,9 +101,17 @@ public final class NodeProcess implements AutoCloseable {
    * reading (connection.blocked) would block in the socket write with no way out.
    */
   public ConnectionFactory connectionFactory() {
+    return connectionFactory("127.0.0.1", amqpPort());
+  }
+
+  /**
+   * A connection factory for a test's node listening on {@code host:port}, with the settings of
+   * {@link #connectionFactory()} (also for nodes that are not processes of the test, e.g. containers).
+   */
+  public static ConnectionFactory connectionFactory(String host, int port) {
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost("127.0.0.1");
-    factory.setPort(amqpPort());
+    factory.setHost(host);
+    factory.setPort(port);
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
     factory.useNio();
