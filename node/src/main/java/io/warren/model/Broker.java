@@ -1037,7 +1037,8 @@ public final class Broker {
     if (ch != null && ch.consumers.containsKey(c.consumerTag())) {
       throw new AmqpFailure(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + c.consumerTag() + "'");
     }
-    if ((c.exclusive() && q.consumerCount() > 0) || q.hasExclusiveConsumer()) {
+    // A single active consumer queue takes no exclusive consumer, with RabbitMQ 3.10's words.
+    if ((c.exclusive() && (q.consumerCount() > 0 || q.settings().singleActiveConsumer())) || q.hasExclusiveConsumer()) {
       throw AmqpFailure.accessRefused(q.name() + " in exclusive use");
     }
     ch = channel(c.channel());

@@ -9,6 +9,8 @@ public final class ConsumerState {
   final boolean exclusive;
   final int prefetch;
   final Arguments arguments;
+  /** Its {@code x-priority} argument, 0 without: see {@link ConsumerRotation}. */
+  final long priority;
   /** Deliveries the front end will still accept before it grants more. */
   /** In units of {@link Message#creditUnits()}; a delivery may take it below zero. */
   int credit;
@@ -26,6 +28,24 @@ public final class ConsumerState {
     this.prefetch = prefetch;
     this.credit = credit;
     this.arguments = arguments;
+    this.priority = priorityOf(arguments, queue.name());
+  }
+
+  /**
+   * The {@code x-priority} consumer argument: any integer, negative ones included, as in RabbitMQ.
+   *
+   * @throws AmqpFailure 406 with RabbitMQ's text when it is not an integer
+   */
+  static long priorityOf(Arguments arguments, QueueName queue) {
+    if (arguments.isEmpty() || !arguments.containsKey("x-priority")) {
+      return 0;
+    }
+    Object v = arguments.get("x-priority");
+    if (v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
+    }
+    throw AmqpFailure.precondition("invalid arg 'x-priority' for " + queue + ": \"expected integer, got "
+        + Arguments.typeName(v) + "\"");
   }
 
   /** Whether one more message may go to this consumer now. */
@@ -62,5 +82,9 @@ public final class ConsumerState {
 
   public int credit() {
     return credit;
+  }
+
+  public long priority() {
+    return priority;
   }
 }

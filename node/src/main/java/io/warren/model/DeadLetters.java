@@ -81,7 +81,8 @@ final class DeadLetters {
     }
     Arguments newHeaders = Arguments.of(headers);
     return new Message(deadLetterExchange, deadLetterRoutingKey != null ? deadLetterRoutingKey : m.routingKey(),
-        codec.withHeaders(m.properties(), newHeaders, true), m.body(), newHeaders, m.persistent(), null);
+        codec.withHeaders(m.properties(), newHeaders, true), m.body(), newHeaders, m.persistent(), null,
+        m.priority());
   }
 
   /**

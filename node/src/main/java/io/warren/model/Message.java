@@ -12,27 +12,42 @@ import java.util.Objects;
  * @param headers the parsed {@code headers} property, or {@link Arguments#EMPTY}
  * @param expiration the {@code expiration} property (a per-message TTL in milliseconds, as the
  *     front end checked it with {@link Expiration#parse}), or null
+ * @param priority the {@code priority} property (0..255), 0 when absent; parsed once by the front
+ *     end so that a priority queue never reads the raw properties
  */
 public record Message(
     String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent,
-    String expiration) {
+    String expiration, int priority) {
   public Message {
     Objects.requireNonNull(exchange);
     Objects.requireNonNull(routingKey);
     Objects.requireNonNull(properties);
     Objects.requireNonNull(body);
     Objects.requireNonNull(headers);
+    if (priority < 0 || priority > MAX_PRIORITY) {
+      throw new IllegalArgumentException("priority " + priority + " is not an octet");
+    }
+  }
+
+  /** The highest {@code priority} property a message may have (an octet). */
+  public static final int MAX_PRIORITY = 255;
+
+  /** A message without a priority property. */
+  public Message(
+      String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent,
+      String expiration) {
+    this(exchange, routingKey, properties, body, headers, persistent, expiration, 0);
   }
 
   /** A message without an expiration property. */
   public Message(
       String exchange, String routingKey, byte[] properties, MessageBody body, Arguments headers, boolean persistent) {
-    this(exchange, routingKey, properties, body, headers, persistent, null);
+    this(exchange, routingKey, properties, body, headers, persistent, null, 0);
   }
 
   /** The same message with its body somewhere else (on the heap again, or in a store). */
   public Message withBody(MessageBody newBody) {
-    return new Message(exchange, routingKey, properties, newBody, headers, persistent, expiration);
+    return new Message(exchange, routingKey, properties, newBody, headers, persistent, expiration, priority);
   }
 
   /** The per-message TTL in milliseconds, or -1 when it has none. */

@@ -16,10 +16,15 @@ package io.warren.model;
  * @param countsDeliveries whether the queue counts how often each message came back, and tells
  *     consumers with an {@code x-delivery-count} header, as a RabbitMQ quorum queue does: with a
  *     delivery limit, or when declared with {@code x-queue-type} quorum
+ * @param maxPriority {@code x-max-priority}: the highest message priority the queue tells apart
+ *     (higher ones count as this); -1 (or 0) for a queue that ignores priorities
+ * @param singleActiveConsumer {@code x-single-active-consumer}: only one consumer at a time gets
+ *     messages
  */
 public record QueueSettings(
     long messageTtl, long expires, long maxLength, long maxLengthBytes, Overflow overflow, String deadLetterExchange,
-    String deadLetterRoutingKey, long deliveryLimit, boolean countsDeliveries) {
+    String deadLetterRoutingKey, long deliveryLimit, boolean countsDeliveries, int maxPriority,
+    boolean singleActiveConsumer) {
 
   /** {@code x-overflow}: what a queue at its length limit does with one message more. */
   public enum Overflow {
@@ -47,7 +52,7 @@ public record QueueSettings(
   }
 
   public static final QueueSettings NONE =
-      new QueueSettings(-1, -1, -1, -1, Overflow.DROP_HEAD, null, null, -1, false);
+      new QueueSettings(-1, -1, -1, -1, Overflow.DROP_HEAD, null, null, -1, false, -1, false);
 
   /**
    * The settings {@code arguments} give, checked as RabbitMQ checks them at queue.declare.
@@ -78,8 +83,21 @@ public record QueueSettings(
     }
     long deliveryLimit = r.nonNegative("x-delivery-limit");
     boolean quorum = "quorum".equals(arguments.getString("x-queue-type"));
+    long maxPriority = r.nonNegative("x-max-priority");
+    if (maxPriority > Message.MAX_PRIORITY) {
+      throw r.invalid("x-max-priority", "{max_value_exceeded," + maxPriority + "}");
+    }
+    boolean singleActiveConsumer = r.bool("x-single-active-consumer");
     return new QueueSettings(messageTtl, expires, maxLength, maxLengthBytes, overflow, dlx, dlrk, deliveryLimit,
-        deliveryLimit >= 0 || quorum);
+        deliveryLimit >= 0 || quorum, (int) maxPriority, singleActiveConsumer);
+  }
+
+  /**
+   * Whether messages are ordered by priority: with {@code x-max-priority} above 0 (RabbitMQ takes
+   * 0, and then every message counts as priority 0, which is plain FIFO).
+   */
+  boolean prioritized() {
+    return maxPriority > 0;
   }
 
   /** Whether the queue refuses messages beyond its limits (rather than dropping its oldest). */
@@ -123,6 +141,16 @@ public record QueueSettings(
         return ((Number) v).longValue();
       }
       throw invalid(key, "\"expected integer, got " + Arguments.typeName(v) + "\"");
+    }
+
+    boolean bool(String key) {
+      if (!arguments.containsKey(key)) {
+        return false;
+      }
+      if (arguments.get(key) instanceof Boolean b) {
+        return b;
+      }
+      throw invalid(key, "{unacceptable_type," + Arguments.typeName(arguments.get(key)) + "}");
     }
 
     String string(String key) {

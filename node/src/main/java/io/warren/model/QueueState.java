@@ -1,27 +1,23 @@
 package io.warren.model;
 
 import io.warren.model.DeadLetters.Reason;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * One queue: ready messages in order, the messages channels hold (checked out, unacked), and the
  * consumers in round-robin order. Mutated only by {@link Broker}; the public getters are for
  * inspection and tests.
  *
- * <p>Ready messages are kept in two parts. {@code fresh} holds never-delivered messages in
- * publish order; {@code returned} holds requeued ones ordered by id. Every message ever handed out
- * left from the head of the ready order, so a returned id is always below every fresh id: ready
- * order is simply "returned, then fresh", which puts a requeued message back at its original
- * position near the head.
+ * <p>Ready messages are kept in delivery order by a {@link ReadyMessages} (one FIFO, or one per
+ * priority for {@code x-max-priority}); a requeued message goes back to its original position
+ * within its priority. Consumers take turns as {@link ConsumerRotation} decides (consumer
+ * priorities, single active consumer).
  *
  * <p>Time comes from the command being applied ({@link QueueHost#now()}), never from a clock. A
  * message's TTL (the queue's {@code x-message-ttl} or its own expiration, the lower) fixes when it
@@ -85,13 +81,9 @@ public final class QueueState {
   private final Changes changes;
   private final QueueHost host;
 
-  private final ArrayDeque<Entry> fresh = new ArrayDeque<>();
-  private final PriorityQueue<Entry> returned = new PriorityQueue<>(BY_ID);
-  /** Body bytes of the ready messages, for {@code x-max-length-bytes}. */
-  private long readyBytes;
+  private final ReadyMessages ready;
   private final Map<Long, Entry> checkedOut = new HashMap<>();
-  /** Consumers in delivery order: the head gets the next message, then goes to the back. */
-  private final ArrayDeque<ConsumerState> rotation = new ArrayDeque<>();
+  private final ConsumerRotation rotation;
   private boolean hadConsumer;
   /**
    * When the queue was last used (declared, got from, consumed from, left by its last consumer),
@@ -114,6 +106,8 @@ public final class QueueState {
     this.remote = remote;
     this.changes = changes;
     this.host = host;
+    this.ready = ReadyMessages.forQueue(settings);
+    this.rotation = new ConsumerRotation(settings.singleActiveConsumer());
     touch();
   }
 
@@ -186,12 +180,12 @@ public final class QueueState {
   }
 
   public int readyCount() {
-    return fresh.size() + returned.size();
+    return ready.size();
   }
 
   /** Body bytes of the ready messages. */
   public long readyBytes() {
-    return readyBytes;
+    return ready.bytes();
   }
 
   public int unackedCount() {
@@ -205,18 +199,23 @@ public final class QueueState {
   /** Ids of the ready messages in delivery order. */
   public List<Long> readyIds() {
     List<Long> ids = new ArrayList<>(readyCount());
-    returned.stream().sorted(BY_ID).forEach(e -> ids.add(e.id));
-    fresh.forEach(e -> ids.add(e.id));
+    ready.forEach(e -> ids.add(e.id));
     return ids;
   }
 
-  /** The consumers in their current round-robin order. */
+  /**
+   * The consumers in their current turn order (highest priority first; with a single active
+   * consumer, the active one first).
+   */
   public List<ConsumerState> consumers() {
-    return List.copyOf(rotation);
+    return rotation.inOrder();
   }
 
   boolean hasExclusiveConsumer() {
-    for (ConsumerState c : rotation) {
+    if (rotation.isEmpty()) {
+      return false;
+    }
+    for (ConsumerState c : rotation.inOrder()) {
       if (c.exclusive) {
         return true;
       }
@@ -279,43 +278,12 @@ public final class QueueState {
 
   // ---------------------------------------------------------------- ready messages
 
-  private void addFresh(Entry e) {
-    fresh.addLast(e);
-    readyBytes += e.bodySize();
-  }
-
-  private void addReturned(Entry e) {
-    returned.add(e);
-    readyBytes += e.bodySize();
-  }
-
   private Entry peekReady() {
-    Entry e = returned.peek();
-    return e != null ? e : fresh.peekFirst();
+    return ready.peek();
   }
 
   private Entry pollReady() {
-    Entry e = returned.poll();
-    if (e == null) {
-      e = fresh.pollFirst();
-    }
-    if (e != null) {
-      readyBytes -= e.bodySize();
-    }
-    return e;
-  }
-
-  /** Removes the ready messages {@code which} selects, in ready order; returns them. */
-  private List<Entry> removeReady(Predicate<Entry> which) {
-    List<Entry> removed = new ArrayList<>();
-    returned.stream().sorted(BY_ID).filter(which).forEach(removed::add);
-    fresh.stream().filter(which).forEach(removed::add);
-    if (!removed.isEmpty()) {
-      returned.removeIf(which);
-      fresh.removeIf(which);
-      removed.forEach(e -> readyBytes -= e.bodySize());
-    }
-    return removed;
+    return ready.poll();
   }
 
   /**
@@ -340,15 +308,18 @@ public final class QueueState {
 
   private boolean wouldOverflow(Message m) {
     return (settings.maxLength() >= 0 && readyCount() >= settings.maxLength())
-        || (settings.maxLengthBytes() >= 0 && readyBytes + m.body().size() > settings.maxLengthBytes());
+        || (settings.maxLengthBytes() >= 0 && ready.bytes() + m.body().size() > settings.maxLengthBytes());
   }
 
   private boolean overLimit() {
     return (settings.maxLength() >= 0 && readyCount() > settings.maxLength())
-        || (settings.maxLengthBytes() >= 0 && readyBytes > settings.maxLengthBytes());
+        || (settings.maxLengthBytes() >= 0 && ready.bytes() > settings.maxLengthBytes());
   }
 
-  /** x-overflow drop-head: the oldest ready messages die until the queue is within its limits. */
+  /**
+   * x-overflow drop-head: messages at the head die until the queue is within its limits (in a
+   * priority queue the head is the highest priority's oldest message, as in RabbitMQ).
+   */
   private void dropOverLimit() {
     if (!settings.limitsLength() || settings.rejectsWhenFull()) {
       return;
@@ -390,7 +361,7 @@ public final class QueueState {
     if (e.expiresAt != NEVER) {
       changes.messageExpires(this, id, message, e.expiresAt);
     }
-    addFresh(e);
+    ready.addFresh(e);
     deliverReady(out, e);
     expireHead();
     dropOverLimit();
@@ -406,9 +377,9 @@ public final class QueueState {
     e.redelivered = redelivered;
     e.deliveryCount = deliveryCount;
     if (redelivered) {
-      addReturned(e);
+      ready.addReturned(e);
     } else {
-      addFresh(e);
+      ready.addFresh(e);
     }
   }
 
@@ -424,7 +395,7 @@ public final class QueueState {
   /** This queue's consumers and held messages, for a {@link ClientsSnapshot}. */
   ClientsSnapshot.Queue clients(Function<ConsumerState, ClientsSnapshot.ConsumerRef> refs) {
     List<ClientsSnapshot.ConsumerRef> order = new ArrayList<>(rotation.size());
-    rotation.forEach(c -> order.add(refs.apply(c)));
+    rotation.inOrder().forEach(c -> order.add(refs.apply(c)));
     List<ClientsSnapshot.Held> held = new ArrayList<>(checkedOut.size());
     checkedOut.values().stream().sorted(BY_ID).forEach(e -> held.add(new ClientsSnapshot.Held(
         e.id, e.holder.ref, e.consumer == null ? null : refs.apply(e.consumer), e.redelivered)));
@@ -438,13 +409,12 @@ public final class QueueState {
    */
   void restoreClients(ClientsSnapshot.Queue state, Function<ClientsSnapshot.ConsumerRef, ConsumerState> consumers,
       Function<ChannelRef, ChannelState> channels) {
-    rotation.clear();
-    state.rotation().forEach(ref -> rotation.addLast(consumers.apply(ref)));
+    rotation.restore(state.rotation().stream().map(consumers).toList());
     hadConsumer = state.hadConsumer();
     lastUsed = state.lastUsed();
     Map<Long, ClientsSnapshot.Held> held = new LinkedHashMap<>();
     state.held().forEach(h -> held.put(h.id(), h));
-    for (Entry e : removeReady(e -> held.containsKey(e.id))) {
+    for (Entry e : ready.removeIf(e -> held.containsKey(e.id))) {
       ClientsSnapshot.Held h = held.remove(e.id);
       ChannelState channel = channels.apply(h.channel());
       e.redelivered = h.redelivered();
@@ -457,11 +427,11 @@ public final class QueueState {
 
   /** Drops the ready messages that are not persistent (they do not survive a restart); returns how many. */
   int dropTransient() {
-    return removeReady(e -> !e.message.persistent()).size();
+    return ready.removeIf(e -> !e.message.persistent()).size();
   }
 
   void addConsumer(ConsumerState c) {
-    rotation.addLast(c);
+    rotation.add(c);
     hadConsumer = true;
     touch();
   }
@@ -483,20 +453,15 @@ public final class QueueState {
   }
 
   private void deliverReady(List<Effect> out, Entry exempt) {
-    int misses = 0;
-    while (misses < rotation.size()) {
-      Entry head = liveHead(exempt);
-      if (head == null) {
+    if (rotation.isEmpty()) {
+      return;
+    }
+    while (liveHead(exempt) != null) {
+      ConsumerState c = rotation.nextTaker();
+      if (c == null) {
         return;
       }
-      ConsumerState c = rotation.pollFirst();
-      rotation.addLast(c);
-      if (c.canTake()) {
-        deliver(c, pollReady(), out);
-        misses = 0;
-      } else {
-        misses++;
-      }
+      deliver(c, pollReady(), out);
     }
   }
 
@@ -521,7 +486,7 @@ public final class QueueState {
     Arguments newHeaders = Arguments.of(headers);
     Message m = e.message;
     return new Message(m.exchange(), m.routingKey(), host.codec().withHeaders(m.properties(), newHeaders, false),
-        m.body(), newHeaders, m.persistent(), m.expiration());
+        m.body(), newHeaders, m.persistent(), m.expiration(), m.priority());
   }
 
   private void hold(Entry e, ChannelState channel, ConsumerState consumer) {
@@ -611,7 +576,7 @@ public final class QueueState {
       }
       changes.deliveryCounted(this, e.id, e.message, e.deliveryCount);
     }
-    addReturned(e);
+    ready.addReturned(e);
   }
 
   private static int release(Entry e) {
@@ -630,25 +595,15 @@ public final class QueueState {
   /** Drops the ready messages; returns how many there were. */
   int purge() {
     int n = readyCount();
-    reportRemoved(returned);
-    reportRemoved(fresh);
-    fresh.clear();
-    returned.clear();
-    readyBytes = 0;
+    ready.forEach(e -> changes.messageRemoved(this, e.id, e.message));
+    ready.clear();
     return n;
   }
 
   /** The queue is being deleted: reports every message it has, ready or held, as removed. */
   void reportAllRemoved() {
-    reportRemoved(returned);
-    reportRemoved(fresh);
-    reportRemoved(checkedOut.values());
-  }
-
-  private void reportRemoved(Iterable<Entry> entries) {
-    for (Entry e : entries) {
-      changes.messageRemoved(this, e.id, e.message);
-    }
+    ready.forEach(e -> changes.messageRemoved(this, e.id, e.message));
+    checkedOut.values().forEach(e -> changes.messageRemoved(this, e.id, e.message));
   }
 
   /**

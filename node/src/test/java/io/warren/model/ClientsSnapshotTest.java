@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A replica restored from its stored messages plus a {@link ClientsSnapshot} takes the same
@@ -27,12 +29,31 @@ class ClientsSnapshotTest {
   private static final ChannelRef B = new ChannelRef(ConnectionIds.first(1, 1) + 1, 1);
   private static final ChannelRef B2 = new ChannelRef(ConnectionIds.first(1, 1) + 1, 2);
 
-  /** What the partition's store keeps of each queue: its messages and its delivery watermark. */
+  /**
+   * What the partition's store keeps of each queue: its messages and which were handed out. (The
+   * store keeps a watermark, the highest id handed out, which is exact for FIFO queues; for a
+   * priority queue it may also mark as redelivered a message below it that was never delivered.)
+   */
   private final Map<Long, Message> stored = new TreeMap<>();
-  private long watermark;
+  private final java.util.Set<Long> delivered = new java.util.HashSet<>();
 
-  @Test
-  void aRestoredReplicaDecidesLikeTheOneThatNeverStopped() {
+  /**
+   * Plain queues, priority queues, single active consumer, consumer priorities: everything that
+   * decides who gets what must come back from the stored messages and the snapshot.
+   */
+  static Stream<org.junit.jupiter.params.provider.Arguments> queueKinds() {
+    Arguments none = Arguments.EMPTY;
+    Arguments high = Arguments.of(Map.of("x-priority", 5));
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(none, none),
+        org.junit.jupiter.params.provider.Arguments.of(Arguments.of(Map.of("x-max-priority", 2)), none),
+        org.junit.jupiter.params.provider.Arguments.of(none, high),
+        org.junit.jupiter.params.provider.Arguments.of(Arguments.of(Map.of("x-single-active-consumer", true)), high));
+  }
+
+  @ParameterizedTest
+  @MethodSource("queueKinds")
+  void aRestoredReplicaDecidesLikeTheOneThatNeverStopped(Arguments queueArgs, Arguments consumerBArgs) {
     Broker live = new Broker();
     live.setChanges(new Changes() {
       @Override
@@ -47,17 +68,17 @@ class ClientsSnapshotTest {
 
       @Override
       public void messageDelivered(QueueState queue, long id) {
-        watermark = Math.max(watermark, id);
+        delivered.add(id);
       }
     });
-    apply(live, new DeclareQueue(q("q"), false, true, false, false, Arguments.EMPTY, 0, false));
+    apply(live, new DeclareQueue(q("q"), false, true, false, false, queueArgs, 0, false));
     for (int i = 0; i < 12; i++) {
-      apply(live, new Enqueue(List.of(q("q")), persistent("m" + i)));
+      apply(live, new Enqueue(List.of(q("q")), persistent("m" + i, i % 3)));
     }
     // Two consumers round-robin with prefetch limits, one on another channel with a global limit.
     apply(live, new Command.SetChannelPrefetch(B2, 3));
     apply(live, new Consume(A, q("q"), "a", false, false, 2, 100, Arguments.EMPTY));
-    apply(live, new Consume(B, q("q"), "b", false, false, 3, 100, Arguments.EMPTY));
+    apply(live, new Consume(B, q("q"), "b", false, false, 3, 100, consumerBArgs));
     apply(live, new Consume(B2, q("q"), "c", false, false, 0, 100, Arguments.EMPTY));
     // A requeue (comes back redelivered), an ack, a basic.get, and a cancelled consumer whose
     // delivery is still held, with its tag in use again.
@@ -69,8 +90,8 @@ class ClientsSnapshotTest {
 
     ClientsSnapshot snapshot = live.exportClients();
     Broker restored = new Broker();
-    apply(restored, new DeclareQueue(q("q"), false, true, false, false, Arguments.EMPTY, 0, false));
-    stored.forEach((id, m) -> restored.restoreMessage(q("q"), id, m, id <= watermark));
+    apply(restored, new DeclareQueue(q("q"), false, true, false, false, queueArgs, 0, false));
+    stored.forEach((id, m) -> restored.restoreMessage(q("q"), id, m, delivered.contains(id)));
     restored.restoreNextMessageId(live.nextMessageId());
     restored.restoreClients(snapshot);
 
@@ -78,7 +99,7 @@ class ClientsSnapshotTest {
     List<Command> next = new ArrayList<>();
     next.add(new Settle(A, q("q"), Outcome.ACK, allIds()));
     next.add(new Settle(B, q("q"), Outcome.REQUEUE, allIds()));
-    next.add(new Enqueue(List.of(q("q")), persistent("late")));
+    next.add(new Enqueue(List.of(q("q")), persistent("late", 2)));
     next.add(new Command.CloseChannel(B2));
     next.add(new Command.Credit(B, "b", 5));
     next.add(new Settle(B, q("q"), Outcome.ACK, allIds()));
@@ -118,9 +139,9 @@ class ClientsSnapshotTest {
     return s.toString();
   }
 
-  private static Message persistent(String body) {
+  private static Message persistent(String body, int priority) {
     Message m = message("", "", body);
-    return new Message(m.exchange(), m.routingKey(), m.properties(), m.body(), m.headers(), true);
+    return new Message(m.exchange(), m.routingKey(), m.properties(), m.body(), m.headers(), true, null, priority);
   }
 
   private static Result apply(Broker broker, Command c) {

@@ -329,6 +329,7 @@ final class AmqpChannel {
     Arguments headers = Arguments.EMPTY;
     boolean persistent = false;
     String expiration = null;
+    int priority = 0;
     if (props.length > 2 || (props.length == 2 && (props[0] | props[1]) != 0)) {
       BasicProperties decoded = BasicProperties.decode(properties.duplicate());
       if (decoded.userId() != null && !decoded.userId().equals(conn.user())) {
@@ -340,6 +341,7 @@ final class AmqpChannel {
       }
       persistent = decoded.isPersistent();
       expiration = decoded.expiration();
+      priority = decoded.priority() == null ? 0 : decoded.priority();
       if (expiration != null) {
         try {
           Expiration.parse(expiration);
@@ -352,7 +354,7 @@ final class AmqpChannel {
       }
     }
     Message message = new Message(p.exchange(), p.routingKey(), props, MessageBody.of(ByteBufUtil.getBytes(body)),
-        headers, persistent, expiration);
+        headers, persistent, expiration, priority);
     if (p.exchange().isEmpty() && DirectReplyTo.isReplyAddress(p.routingKey())) {
       // Direct reply-to: straight to the requester's channel, no queue involved.
       Reply outcome = conn.directReplyTo().deliver(message) ? Reply.ROUTED : Reply.UNROUTED;

@@ -135,7 +135,7 @@ final class BinaryReader {
 
   /** Everything of a message but its body, as {@link BinaryWriter#envelope} writes it. */
   Envelope envelope() {
-    return new Envelope(string(), string(), bytes(), bool(), arguments(), optionalString());
+    return new Envelope(string(), string(), bytes(), bool(), arguments(), optionalString(), int8());
   }
 
   /**
@@ -174,9 +174,10 @@ final class BinaryReader {
 
   /** A message's fields without the body; arrays are never modified. */
   record Envelope(
-      String exchange, String routingKey, byte[] properties, boolean persistent, Arguments headers, String expiration) {
+      String exchange, String routingKey, byte[] properties, boolean persistent, Arguments headers, String expiration,
+      int priority) {
     Message withBody(MessageBody body) {
-      return new Message(exchange, routingKey, properties, body, headers, persistent, expiration);
+      return new Message(exchange, routingKey, properties, body, headers, persistent, expiration, priority);
     }
   }
 }

@@ -124,6 +124,7 @@ final class BinaryWriter {
         .bytes(message.properties())
         .bool(message.persistent())
         .arguments(message.headers())
-        .optionalString(message.expiration());
+        .optionalString(message.expiration())
+        .int8(message.priority());
   }
 }

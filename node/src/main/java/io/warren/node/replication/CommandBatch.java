@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public record CommandBatch(long origin, long timestamp, List<Tagged> commands) {
   /** Bumped when the layout changes, so an old entry is never misread as a new one. */
-  private static final int FORMAT = 3;
+  private static final int FORMAT = 4;
 
   /** A correlation id and a tag byte: the least a command takes. */
   private static final int MIN_COMMAND_BYTES = Long.BYTES + 1;

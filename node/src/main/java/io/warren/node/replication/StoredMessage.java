@@ -18,13 +18,13 @@ import java.util.Arrays;
  * 5       E     envelope: exchange, routing key (32-bit length + UTF-8 each), raw properties
  *               (32-bit length + bytes), persistent (1 byte, 0 or 1), headers (an AMQP field
  *               table, as {@link ArgumentsCodec} writes it), expiration (1 byte, 0 when absent;
- *               else 1 then 32-bit length + UTF-8)
+ *               else 1 then 32-bit length + UTF-8), priority (1 byte, 0 when absent)
  * 5 + E   rest  body, to the end of the value
  * </pre>
  */
 public final class StoredMessage {
   /** Bumped when the layout changes, so an old value is never misread as a new one. */
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
 
   /** The format byte and the envelope length. */
   private static final int PREFIX = 1 + Integer.BYTES;

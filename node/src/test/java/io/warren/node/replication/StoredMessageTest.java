@@ -61,17 +61,20 @@ class StoredMessageTest {
 
   @Test
   void theLayoutIsAsDocumented() {
-    Message message = new Message("e", "", new byte[0], MessageBody.of(new byte[] {9}), Arguments.EMPTY, true);
+    Message message =
+        new Message("e", "", new byte[0], MessageBody.of(new byte[] {9}), Arguments.EMPTY, true, null, 7);
     byte[] value = StoredMessage.encode(message);
+    assertThat(StoredMessage.decode(value).priority()).isEqualTo(7);
     assertThat(value).containsExactly(
-        2, // format
-        0, 0, 0, 19, // envelope length
+        3, // format
+        0, 0, 0, 20, // envelope length
         0, 0, 0, 1, 'e', // exchange
         0, 0, 0, 0, // routing key
         0, 0, 0, 0, // properties
         1, // persistent
         0, 0, 0, 0, // headers
         0, // no expiration
+        7, // priority
         9); // body
   }
 
@@ -95,10 +98,10 @@ class StoredMessageTest {
   @Test
   void anotherFormatIsRejected() {
     byte[] value = StoredMessage.encode(Samples.emptyMessage());
-    value[0] = 3;
+    value[0] = 2;
     assertThatThrownBy(() -> StoredMessage.decode(value))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown format 3");
+        .hasMessageContaining("unknown format 2");
   }
 
   @Test

@@ -47,6 +47,14 @@ public final class Inbox extends DefaultConsumer {
     return inbox;
   }
 
+  /** Consumes with consumer arguments (e.g. {@code x-priority}), the tag chosen by the server. */
+  public static Inbox consume(Channel channel, String queue, boolean autoAck, Map<String, Object> arguments)
+      throws IOException {
+    Inbox inbox = new Inbox(channel);
+    inbox.tag = channel.basicConsume(queue, autoAck, "", false, false, arguments, inbox);
+    return inbox;
+  }
+
   /** The consumer tag the server confirmed. */
   public String tag() {
     return tag;
