@@ -62,11 +62,24 @@ public final class WarrenNode implements AutoCloseable {
   private NodeFailureDetector failureDetector;
   private ExpiryTicker expiryTicker;
 
+  /** Start and close exclude each other. */
+  private final java.util.concurrent.locks.ReentrantLock lifecycle = new java.util.concurrent.locks.ReentrantLock();
+  private static final long CLOSE_WAIT_SECONDS = 10;
+
   public WarrenNode(WarrenConfig config) {
     this.config = config;
   }
 
-  public synchronized void start() throws InterruptedException {
+  public void start() throws InterruptedException {
+    lifecycle.lock();
+    try {
+      startLocked();
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void startLocked() throws InterruptedException {
     long started = System.nanoTime();
     String nodeId = config.get(WarrenConfig.NODE_ID);
     dataDirectory = DataDirectory.open(config.get(WarrenConfig.DATA_DIR));
@@ -156,7 +169,8 @@ public final class WarrenNode implements AutoCloseable {
         .preallocatedBytes(Math.min(segment, 4L << 20))
         .build();
     // The Raft port listens on the host of this node's own peer address.
-    RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, peers, dataDir, null, settings);
+    String bind = config.get(WarrenConfig.RAFT_BIND);
+    RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, peers, dataDir, bind.isEmpty() ? null : bind, settings);
     raft = RaftNode.start(raftConfig, group -> {
       if (group.equals(ReplicatedCommandLog.META_GROUP)) {
         return new MetaMachine(commandLog);
@@ -271,8 +285,30 @@ public final class WarrenNode implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Stops the node. Waits a bounded time for a start in progress: Ratis may end the JVM
+   * ({@code System.exit}) from inside {@link #start()}, and the shutdown hook that closes the node
+   * must not wait forever for that start to let go.
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
+    try {
+      if (!lifecycle.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("Node still starting after {} s; stopping without closing it", CLOSE_WAIT_SECONDS);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      closeLocked();
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void closeLocked() {
     if (expiryTicker != null) {
       expiryTicker.close();
       expiryTicker = null;

@@ -18,6 +18,8 @@ public final class WarrenConfig {
 
   /** The environment variable that names the configuration file. */
   public static final String CONFIG_FILE_VARIABLE = "WARREN_CONFIG_FILE";
+  /** Read by the logging configuration (logback.xml), not a setting. */
+  public static final String LOG_LEVEL_VARIABLE = "WARREN_LOG_LEVEL";
 
   public static final Setting<String> NODE_ID =
       new Setting<>("node.id", "warren1", "This node's name, unique in the cluster (letters, digits, '-', '_').",
@@ -30,6 +32,9 @@ public final class WarrenConfig {
       new Setting<>("data.dir", Path.of("data"), "Directory for the Raft logs and RocksDB.", Parsers.path());
   public static final Setting<Integer> RAFT_PORT =
       new Setting<>("raft.port", 25690, "Port of the node-to-node Raft traffic (0 = any free port).", Parsers.port());
+  public static final Setting<String> RAFT_BIND =
+      new Setting<>("raft.bind", "", "Address the Raft listener binds to; empty: the host of this node's own entry in "
+          + "cluster.peers (127.0.0.1 for a single node).", text -> text);
   public static final Setting<Map<String, String>> CLUSTER_PEERS =
       new Setting<>("cluster.peers", Map.of(),
           "Every node of the cluster, this one included, as id=host:port of its Raft port, comma separated "
@@ -84,7 +89,7 @@ public final class WarrenConfig {
 
   /** Every known setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, CLUSTER_PEERS, CLUSTER_NODE_DOWN_AFTER, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
+      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, RAFT_BIND, CLUSTER_PEERS, CLUSTER_NODE_DOWN_AFTER, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
       PARTITIONS_PER_NODE, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
       HEARTBEAT, MAX_MESSAGE_SIZE, MEMORY_HIGH_WATERMARK, DEFAULT_USER, DEFAULT_PASS, LOOPBACK_USERS);
 
@@ -167,7 +172,8 @@ public final class WarrenConfig {
     }
     Map<String, String> result = new LinkedHashMap<>();
     environment.forEach((variable, text) -> {
-      if (!variable.startsWith("WARREN_") || variable.equals(CONFIG_FILE_VARIABLE)) {
+      if (!variable.startsWith("WARREN_") || variable.equals(CONFIG_FILE_VARIABLE)
+          || variable.equals(LOG_LEVEL_VARIABLE)) {
         return;
       }
       String key = byVariable.get(variable);

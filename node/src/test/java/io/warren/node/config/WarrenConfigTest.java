@@ -53,6 +53,12 @@ class WarrenConfigTest {
   }
 
   @Test
+  void theLogLevelVariableIsForTheLoggingConfigurationNotRejected() {
+    WarrenConfig config = WarrenConfig.load(null, Map.of("WARREN_LOG_LEVEL", "DEBUG", "WARREN_RAFT_BIND", "0.0.0.0"));
+    assertThat(config.get(WarrenConfig.RAFT_BIND)).isEqualTo("0.0.0.0");
+  }
+
+  @Test
   void unknownEnvironmentVariableIsRejectedByName() {
     assertThatThrownBy(() -> WarrenConfig.load(null, Map.of("WARREN_AMQP_PROT", "1")))
         .isInstanceOf(ConfigException.class)
