@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -80,16 +79,13 @@ class ContainerFaultTest {
   }
 
   /**
-   * The partition with consumers on every node too. Disabled: it finds a broker bug. While the node
-   * is cut off, the majority goes on dispatching to its consumers (they have credit) until it
-   * declares the node down, which returns those messages, and they are redelivered elsewhere.
-   * When the partition heals, the node catches up its partition groups' logs and pushes the
-   * stale assignments to its still-connected consumers, without the redelivered flag, before it
-   * applies the NodeDown and closes those connections (320): the checker reports "redelivered
-   * without the flag" (the second delivery of a message already redelivered elsewhere).
+   * The partition with consumers on every node too. While the node is cut off, the majority goes
+   * on dispatching to its consumers until it declares the node down, which returns those messages
+   * for redelivery elsewhere; a node that kept its clients would push those stale assignments to
+   * them when the partition heals. The cut-off node closes its clients at half the node-down
+   * window (MinorityFence), so no client sees a duplicate without the redelivered flag.
    */
   @Test
-  @Disabled("broker bug: a node that rejoins after a partition pushes stale deliveries; see the javadoc")
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void partitionUnderTheFullWorkload() throws Exception {
     partition(FaultScenario.SHAPE, PHASE);

@@ -8,6 +8,7 @@ import io.warren.node.amqp.WirePropertiesCodec;
 import io.warren.node.broker.ExpiryTicker;
 import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.broker.ReplicatedCommandLog;
+import io.warren.node.cluster.MinorityFence;
 import io.warren.node.cluster.NodeFailureDetector;
 import io.warren.node.config.WarrenConfig;
 import io.warren.node.management.ManagementServer;
@@ -60,6 +61,7 @@ public final class WarrenNode implements AutoCloseable {
   private MetricsServer metrics;
   private ManagementServer management;
   private NodeFailureDetector failureDetector;
+  private MinorityFence minorityFence;
   private ExpiryTicker expiryTicker;
 
   /** Start and close exclude each other. */
@@ -131,6 +133,19 @@ public final class WarrenNode implements AutoCloseable {
       failureDetector = new NodeFailureDetector(raft, ReplicatedCommandLog.META_GROUP, members,
           Duration.ofSeconds(config.get(WarrenConfig.CLUSTER_NODE_DOWN_AFTER)), commandLog::submit);
       failureDetector.start();
+      minorityFence = new MinorityFence(raft, ReplicatedCommandLog.META_GROUP, members.size(),
+          Duration.ofSeconds(config.get(WarrenConfig.CLUSTER_NODE_DOWN_AFTER)), new MinorityFence.Gate() {
+            @Override
+            public void fence(String reason) {
+              amqp.fence(reason);
+            }
+
+            @Override
+            public void unfence() {
+              amqp.unfence();
+            }
+          });
+      minorityFence.start();
     }
     log.info("Warren node {} started; AMQP on {}, metrics on {}", nodeId, amqp.address(), metrics.address());
   }
@@ -316,6 +331,10 @@ public final class WarrenNode implements AutoCloseable {
     if (failureDetector != null) {
       failureDetector.close();
       failureDetector = null;
+    }
+    if (minorityFence != null) {
+      minorityFence.close();
+      minorityFence = null;
     }
     if (management != null) {
       management.close();

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param snapshotIndex index of the latest local snapshot, or -1
  * @param followerLastContactMillis when this node leads: per follower id, milliseconds since its
  *     last response (a large value means the follower is down or cut off); empty otherwise
+ * @param leaderLastContactMillis when this node follows: milliseconds since the leader last
+ *     reached it; -1 otherwise
  */
 public record GroupStatus(
     Role role,
@@ -22,7 +24,8 @@ public record GroupStatus(
     long commitIndex,
     long appliedIndex,
     long snapshotIndex,
-    Map<String, Long> followerLastContactMillis) {
+    Map<String, Long> followerLastContactMillis,
+    long leaderLastContactMillis) {
 
   /** A node's role in a group. */
   public enum Role {

@@ -319,7 +319,13 @@ public final class RaftNode implements AutoCloseable {
     GroupStatus.Role role =
         info.isAlive() ? roleOf(info.getCurrentRole()) : GroupStatus.Role.OTHER;
     Map<String, Long> contact = new HashMap<>();
-    if (role == GroupStatus.Role.LEADER) {
+    long leaderContact = -1;
+    if (role == GroupStatus.Role.FOLLOWER) {
+      RoleInfoProto roleInfo = info.getRoleInfoProto();
+      if (roleInfo.hasFollowerInfo() && roleInfo.getFollowerInfo().hasLeaderInfo()) {
+        leaderContact = roleInfo.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+      }
+    } else if (role == GroupStatus.Role.LEADER) {
       RoleInfoProto roleInfo = info.getRoleInfoProto();
       roleInfo
           .getLeaderInfo()
@@ -337,7 +343,8 @@ public final class RaftNode implements AutoCloseable {
         d.getRaftLog().getLastCommittedIndex(),
         info.getLastAppliedIndex(),
         snapshot == null ? -1 : snapshot.getIndex(),
-        Map.copyOf(contact));
+        Map.copyOf(contact),
+        leaderContact);
   }
 
   private static GroupStatus.Role roleOf(RaftPeerRole role) {

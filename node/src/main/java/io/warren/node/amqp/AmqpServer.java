@@ -57,6 +57,9 @@ public final class AmqpServer implements AutoCloseable {
    * @param connectionIdBase connection ids start above it: each node run has its own range, so an
    *     id is never reused across restarts
    */
+  /** Why this node refuses clients now (see {@link #fence}), or null while it serves them. */
+  private volatile String fenced;
+
   public AmqpServer(WarrenConfig config, CommandLog commandLog, MemoryAlarm memoryAlarm, long connectionIdBase) {
     this.config = config;
     connectionIds.set(connectionIdBase);
@@ -83,6 +86,10 @@ public final class AmqpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (fenced != null) {
+              ch.close(); // a client with several addresses tries the next node
+              return;
+            }
             ch.pipeline()
                 .addLast("decoder", new AmqpFrameDecoder(limits.frameMax()))
                 .addLast("encoder", ENCODER)
@@ -142,6 +149,26 @@ public final class AmqpServer implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       return false;
     }
+  }
+
+  /**
+   * Stops serving clients: every connection is closed with 320 CONNECTION_FORCED and {@code reason},
+   * and new ones are refused until {@link #unfence}.
+   */
+  public void fence(String reason) {
+    fenced = reason;
+    for (AmqpConnection c : registry.all()) {
+      try {
+        c.forceClose(reason);
+      } catch (RejectedExecutionException e) {
+        // its event loop is shutting down: the connection is going away anyway
+      }
+    }
+  }
+
+  /** Serves clients again after {@link #fence}. */
+  public void unfence() {
+    fenced = null;
   }
 
   /** What every connection of this node did since it started, closed ones included. */
