@@ -100,6 +100,19 @@ public final class Arguments {
   /** A timestamp field value ('T'): seconds since the epoch. */
   public record Timestamp(long seconds) {}
 
+  /**
+   * How RabbitMQ shows the argument {@code key} of {@code args} in an "inequivalent arg" error:
+   * "none" when absent; the bare value when {@code other} has the key too; else with its type.
+   */
+  static String describe(Arguments args, String key, Arguments other) {
+    if (!args.containsKey(key)) {
+      return "none";
+    }
+    Object v = args.get(key);
+    Object shown = v instanceof Bytes ? args.getString(key) : v;
+    return other.containsKey(key) ? "'" + shown + "'" : "the value '" + shown + "' of type '" + typeName(v) + "'";
+  }
+
   /** The AMQP type name RabbitMQ prints in "inequivalent arg" errors. */
   static String typeName(Object v) {
     if (v == null) {

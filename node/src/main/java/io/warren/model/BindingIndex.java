@@ -20,6 +20,16 @@ interface BindingIndex {
   /** Calls {@code sink} for every binding the message matches (possibly more than once per binding). */
   void match(String routingKey, Arguments headers, Consumer<Binding> sink);
 
+  /**
+   * Calls {@code sink} for every binding {@code message} matches through any of its routing keys
+   * (its own and sender-selected ones). {@code codec} reads its properties, for indexes that need them.
+   */
+  default void match(Message message, List<String> routingKeys, PropertiesCodec codec, Consumer<Binding> sink) {
+    for (String key : routingKeys) {
+      match(key, message.headers(), sink);
+    }
+  }
+
   /** Validates a binding's arguments before it is added; throws {@link AmqpFailure}. */
   default void validate(Binding binding) {}
 
@@ -66,6 +76,11 @@ interface BindingIndex {
     }
 
     @Override
+    public void match(Message message, List<String> routingKeys, PropertiesCodec codec, Consumer<Binding> sink) {
+      match(message.routingKey(), message.headers(), sink); // keys do not matter
+    }
+
+    @Override
     public void match(String routingKey, Arguments headers, Consumer<Binding> sink) {
       for (Binding b : all) {
         sink.accept(b);
@@ -90,6 +105,11 @@ interface BindingIndex {
     @Override
     public void remove(Binding b) {
       matchers.remove(b);
+    }
+
+    @Override
+    public void match(Message message, List<String> routingKeys, PropertiesCodec codec, Consumer<Binding> sink) {
+      match(message.routingKey(), message.headers(), sink); // keys do not matter
     }
 
     @Override

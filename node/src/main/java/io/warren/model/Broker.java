@@ -63,7 +63,7 @@ public final class Broker {
   private final Map<String, VirtualHost> vhosts = new LinkedHashMap<>();
   private final Map<Long, ConnectionState> connections = new LinkedHashMap<>();
   private final Map<ChannelRef, ChannelState> channels = new HashMap<>();
-  private final Router router = new Router();
+  private final Router router;
   /** Whether replicated queues here are routing stand-ins (their messages live in queue partitions). */
   private final boolean standIns;
   /**
@@ -106,6 +106,7 @@ public final class Broker {
     this.localNode = localNode;
     this.clustered = clustered;
     this.codec = codec;
+    this.router = new Router(codec);
     vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST));
   }
 
@@ -644,6 +645,7 @@ public final class Broker {
       throw AmqpFailure.accessRefused(
           "exchange name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
     }
+    type.validate(c.arguments());
     Exchange x = new Exchange(c.name(), type, c.durable(), c.autoDelete(), c.internal(), c.arguments());
     vh.exchanges.put(c.name().name(), x);
     changes.exchangeAdded(x);
@@ -779,6 +781,7 @@ public final class Broker {
 
   private Reply declareQueue(DeclareQueue c) {
     VirtualHost vh = vhostOf(c.name().vhost());
+    QueueType type = c.passive() ? null : QueueType.of(c.name(), c.arguments());
     QueueSettings settings = c.passive() ? null : QueueSettings.of(c.name(), c.arguments());
     QueueState existing = vh.queues.get(c.name().name());
     if (existing != null) {
@@ -789,6 +792,7 @@ public final class Broker {
         }
         assertField(c.name(), "durable", c.durable(), existing.durable());
         assertField(c.name(), "auto_delete", c.autoDelete(), existing.autoDelete());
+        QueueType.assertEquivalent(c.name(), c.arguments(), existing.arguments());
         assertArgs(c.name(), EQUIVALENT_QUEUE_ARGS, c.arguments(), existing.arguments());
       }
       existing.touch(); // any declare renews the x-expires lease, a passive one too (as in RabbitMQ)
@@ -800,6 +804,7 @@ public final class Broker {
     if (!c.serverNamed() && c.name().name().startsWith("amq.")) {
       throw AmqpFailure.accessRefused("queue name '" + c.name().name() + "' contains reserved prefix 'amq.*'");
     }
+    type.checkNew(c.name(), c.durable(), c.exclusive(), c.autoDelete(), c.serverNamed());
     long owner = c.exclusive() ? c.connection() : 0;
     boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete(), clustered);
     boolean remote = standIns && !standIn && ConnectionIds.node(c.connection()) != localNode;
@@ -882,7 +887,8 @@ public final class Broker {
     if (x.internal()) {
       throw AmqpFailure.accessRefused("cannot publish to internal " + x.name());
     }
-    return enqueueRouted(router.route(vh, x, m), m);
+    List<QueueState> targets = router.route(vh, x, m);
+    return enqueueRouted(targets, SenderSelected.withoutBcc(m, codec));
   }
 
   /**
@@ -904,7 +910,8 @@ public final class Broker {
 
   /**
    * Enqueues a routed message in the queues held here; replicated ones are left to the command log
-   * ({@link Reply.Forward}). A queue at its length limit may refuse it ({@link Reply#QUEUE_FULL}).
+   * ({@link Reply.Forward}, with the message as stored: sender-selected distribution may have
+   * changed it). A queue at its length limit may refuse it ({@link Reply#QUEUE_FULL}).
    */
   private Reply enqueueRouted(List<QueueState> targets, Message m) {
     if (targets.isEmpty()) {
@@ -934,7 +941,7 @@ public final class Broker {
     }
     if (forward != null || remote != null) {
       return new Reply.Forward(forward == null ? List.of() : forward, remote == null ? List.of() : remote, routedHere,
-          refused);
+          refused, m);
     }
     return refused ? Reply.QUEUE_FULL : Reply.ROUTED;
   }
@@ -966,28 +973,43 @@ public final class Broker {
    */
   private static final class Router implements Consumer<Binding> {
     private final List<QueueState> targets = new ArrayList<>();
+    /** Reads the properties a consistent-hash exchange may hash on. */
+    private final PropertiesCodec codec;
     private long epoch;
     private VirtualHost vh;
     private Message message;
+    /** The message's routing keys: its own, then sender-selected ones ({@link SenderSelected}). */
+    private List<String> keys;
     private int matches;
 
+    Router(PropertiesCodec codec) {
+      this.codec = codec;
+    }
+
+    /** @throws AmqpFailure 406 when the message's CC or BCC header is not an array */
     List<QueueState> route(VirtualHost vh, Exchange x, Message m) {
       targets.clear();
       epoch++;
+      List<String> routingKeys = SenderSelected.routingKeys(m);
       if (x.name().isDefault()) {
-        QueueState q = vh.queues.get(m.routingKey());
-        if (q != null) {
-          targets.add(q);
+        for (String key : routingKeys) {
+          QueueState q = vh.queues.get(key);
+          if (q != null && q.routedEpoch != epoch) {
+            q.routedEpoch = epoch;
+            targets.add(q);
+          }
         }
         return targets;
       }
       this.vh = vh;
       this.message = m;
+      this.keys = routingKeys;
       try {
         routeVia(x);
       } finally {
         this.vh = null;
         this.message = null;
+        this.keys = null;
       }
       return targets;
     }
@@ -998,7 +1020,7 @@ public final class Broker {
       }
       x.visitedEpoch = epoch;
       int before = matches;
-      x.match(message, this);
+      x.match(message, keys, codec, this);
       if (matches == before) {
         String ae = x.alternateExchange();
         Exchange alt = ae == null ? null : vh.exchanges.get(ae);
@@ -1182,17 +1204,8 @@ public final class Broker {
           && Arguments.looselyEqual(got, now);
       if (!same) {
         throw AmqpFailure.precondition("inequivalent arg '" + key + "' for " + r + ": received "
-            + describeArg(received, key) + " but current is " + describeArg(current, key));
+            + Arguments.describe(received, key, current) + " but current is " + Arguments.describe(current, key, received));
       }
     }
-  }
-
-  private static String describeArg(Arguments args, String key) {
-    if (!args.containsKey(key)) {
-      return "none";
-    }
-    Object v = args.get(key);
-    Object shown = v instanceof Arguments.Bytes ? args.getString(key) : v;
-    return "the value '" + shown + "' of type '" + Arguments.typeName(v) + "'";
   }
 }

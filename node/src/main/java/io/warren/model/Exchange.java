@@ -24,7 +24,7 @@ public final class Exchange {
     this.autoDelete = autoDelete;
     this.internal = internal;
     this.arguments = arguments;
-    this.index = type.newIndex();
+    this.index = type.newIndex(arguments);
   }
 
   public ExchangeName name() {
@@ -81,7 +81,8 @@ public final class Exchange {
     return true;
   }
 
-  void match(Message m, java.util.function.Consumer<Binding> sink) {
-    index.match(m.routingKey(), m.headers(), sink);
+  void match(Message m, java.util.List<String> routingKeys, PropertiesCodec codec,
+      java.util.function.Consumer<Binding> sink) {
+    index.match(m, routingKeys, codec, sink);
   }
 }

@@ -14,6 +14,16 @@ public interface PropertiesCodec {
    */
   byte[] withHeaders(byte[] properties, Arguments headers, boolean dropExpiration);
 
+  /**
+   * The property {@code name} of {@code properties} as text ({@code message_id}, {@code
+   * correlation_id}, or {@code timestamp} as its seconds), or null when the message has none. A
+   * pure function, for routing that looks at properties (a consistent-hash exchange's {@code
+   * hash-property}).
+   */
+  default String property(byte[] properties, String name) {
+    throw new IllegalStateException("this broker was made without a PropertiesCodec");
+  }
+
   /** For brokers that never rewrite a message (tests of other features). */
   PropertiesCodec UNSUPPORTED = (properties, headers, dropExpiration) -> {
     throw new IllegalStateException("this broker was made without a PropertiesCodec");

@@ -28,10 +28,11 @@ public sealed interface Reply {
    * refusedHere} when one of them was full and refused it) and must still be enqueued in {@code
    * replicated}, queues whose messages live in queue partitions, and relayed to {@code remote},
    * non-replicated queues on other nodes of the cluster. The command log finishes the job and
-   * answers the submitter with {@link Published}; the front end never sees this reply.
+   * answers the submitter with {@link Published}; the front end never sees this reply. {@code
+   * message} is the message as the queues store it (without a {@code BCC} header).
    */
   record Forward(java.util.List<QueueName> replicated, java.util.List<QueueName> remote, boolean routedHere,
-      boolean refusedHere) implements Reply {}
+      boolean refusedHere, Message message) implements Reply {}
 
   /**
    * A publish that could not be stored (its queue partition has no quorum, or timed out): the

@@ -181,7 +181,7 @@ class DeadLetterModelTest {
         false));
     Message dead = TimedDriver.message("", "dlq", "m", null, Map.of());
     assertThat(node.apply(new Meta(2, 2), new Command.DeadLetter("/", dead)).reply())
-        .isEqualTo(new Reply.Forward(List.of(q("dlq")), List.of(), false, false));
+        .isEqualTo(new Reply.Forward(List.of(q("dlq")), List.of(), false, false, dead));
   }
 
   @Test

@@ -125,8 +125,9 @@ class MaxLengthModelTest {
         Arguments.of(args("x-max-length", 0, "x-overflow", "reject-publish")), 1, false));
     node.apply(new Meta(4, 1), new Command.Bind(new ExchangeName("/", "x"), q("durable"), "", Arguments.EMPTY, 1));
     node.apply(new Meta(5, 1), new Command.Bind(new ExchangeName("/", "x"), q("full"), "", Arguments.EMPTY, 1));
-    assertThat(node.apply(new Meta(6, 1), new Command.Publish("/", TimedDriver.message("x", "", "m", null, Map.of())))
-        .reply()).isEqualTo(new Reply.Forward(List.of(q("durable")), List.of(), false, true));
+    Message m = TimedDriver.message("x", "", "m", null, Map.of());
+    assertThat(node.apply(new Meta(6, 1), new Command.Publish("/", m))
+        .reply()).isEqualTo(new Reply.Forward(List.of(q("durable")), List.of(), false, true, m));
   }
 
   @Test

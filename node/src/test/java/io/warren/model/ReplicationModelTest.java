@@ -45,9 +45,10 @@ class ReplicationModelTest {
     apply(node, new Command.Bind(new ExchangeName("/", "amq.fanout"), q("d"), "", Arguments.EMPTY, 1));
     apply(node, new Command.Bind(new ExchangeName("/", "amq.fanout"), q("t"), "", Arguments.EMPTY, 1));
 
-    Reply reply = apply(node, new Command.Publish("/", message("amq.fanout", "", "m"))).reply();
+    Message m = message("amq.fanout", "", "m");
+    Reply reply = apply(node, new Command.Publish("/", m)).reply();
 
-    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), List.of(), true, false));
+    assertThat(reply).isEqualTo(new Reply.Forward(List.of(q("d")), List.of(), true, false, m));
     assertThat(node.queue(q("d")).orElseThrow().replicated()).isTrue();
     assertThat(node.queue(q("d")).orElseThrow().readyCount()).isZero();
     assertThat(node.queue(q("t")).orElseThrow().readyCount()).isEqualTo(1);
@@ -64,9 +65,10 @@ class ReplicationModelTest {
       apply(b, reply);
     }
 
-    Reply routed = apply(node0, new Command.Publish("/", message("", "amq.gen-r", "answer"))).reply();
+    Message answer = message("", "amq.gen-r", "answer");
+    Reply routed = apply(node0, new Command.Publish("/", answer)).reply();
 
-    assertThat(routed).isEqualTo(new Reply.Forward(List.of(), List.of(q("amq.gen-r")), false, false));
+    assertThat(routed).isEqualTo(new Reply.Forward(List.of(), List.of(q("amq.gen-r")), false, false, answer));
     assertThat(node0.queue(q("amq.gen-r")).orElseThrow().remote()).isTrue();
     apply(node0, transientQueue("plain"));
     assertThat(node0.queue(q("plain")).orElseThrow().replicated()).as("consumable through any node").isTrue();

@@ -13,6 +13,21 @@ public final class WirePropertiesCodec implements PropertiesCodec {
   private static final int FLAGS_BYTES = 2;
 
   @Override
+  public String property(byte[] properties, String name) {
+    if (properties.length < FLAGS_BYTES) {
+      return null;
+    }
+    BasicProperties p = BasicProperties.decode(Unpooled.wrappedBuffer(properties));
+    Object value = switch (name) {
+      case "message_id" -> p.messageId();
+      case "correlation_id" -> p.correlationId();
+      case "timestamp" -> p.timestamp();
+      default -> null;
+    };
+    return value == null ? null : value.toString();
+  }
+
+  @Override
   public byte[] withHeaders(byte[] properties, Arguments headers, boolean dropExpiration) {
     BasicProperties decoded = properties.length < FLAGS_BYTES
         ? BasicProperties.EMPTY

@@ -467,9 +467,9 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     s.slots.add(slot);
     Command c = sub.command();
     if (c instanceof Command.Publish p) {
-      publish(s, slot, p, p.message());
+      publish(s, slot, p);
     } else if (c instanceof Command.DeadLetter d) {
-      publish(s, slot, d, d.message());
+      publish(s, slot, d);
     } else if (c instanceof Command.Settle x) {
       toQueue(s, slot, x.queue());
     } else if (c instanceof Command.Credit x) {
@@ -645,7 +645,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
    * A publish or a dead letter: routed here, then enqueued in the partitions of its replicated
    * queues and relayed to the non-replicated queues of other nodes.
    */
-  private void publish(SessionState s, Slot slot, Command p, io.warren.model.Message message) {
+  private void publish(SessionState s, Slot slot, Command p) {
     Result r = applyHere(p);
     if (!(r.reply() instanceof Reply.Forward f)) {
       slot.complete(r.reply());
@@ -659,9 +659,9 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     // get it relayed through a partition's log (to every node; the one holding the queue takes it).
     List<Map.Entry<String, Command>> shares = new ArrayList<>(2);
     byPartition(f.replicated()).forEach((group, queues) -> shares.add(Map.entry(group,
-        new Command.Enqueue(queues, message))));
+        new Command.Enqueue(queues, f.message()))));
     byPartition(f.remote()).forEach((group, queues) -> shares.add(Map.entry(group,
-        new Command.Relay(queues, message))));
+        new Command.Relay(queues, f.message()))));
     slot.outstanding = shares.size();
     shares.forEach(share -> toGroup(share.getKey(), share.getValue(), new Step() {
       @Override
