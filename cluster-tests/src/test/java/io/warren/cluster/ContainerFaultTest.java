@@ -8,6 +8,7 @@ import io.warren.node.durability.ConfirmTracker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -167,8 +168,19 @@ class ContainerFaultTest {
     return new MessageId(QUEUES.get((int) (seq % QUEUES.size())), "probe", seq);
   }
 
-  /** Node {@code id} confirms a message published to it: it takes part in the cluster again. */
+  /**
+   * Node {@code id} confirms a message published to it: it takes part in the cluster again. It
+   * may refuse clients for a moment after the partition heals (until it has caught up with what it
+   * missed: MinorityFence), so connecting waits for it.
+   */
   private void assertConfirms(ContainerCluster cluster, String id) throws Exception {
+    Awaitility.await(id + " takes clients again").atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          try (Connector.Connected probe = Connector.connect(cluster,
+              cluster.serving().stream().map(NodeCluster.Member::id).toList().indexOf(id), "probe-rejoined")) {
+            return id.equals(probe.node());
+          }
+        });
     try (Connector.Connected connected = connectTo(cluster, id, "rejoined")) {
       Channel channel = connected.connection().createChannel();
       ConfirmTracker confirms = ConfirmTracker.on(channel, 1, PATIENCE);

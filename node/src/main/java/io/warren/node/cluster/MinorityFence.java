@@ -45,6 +45,7 @@ public final class MinorityFence implements AutoCloseable {
   });
   private long lastInTouch = System.nanoTime();
   private boolean fenced;
+  private boolean catchingUp;
 
   /**
    * @param nodeDownAfter the cluster's node-down window; the fence closes at half of it
@@ -67,12 +68,8 @@ public final class MinorityFence implements AutoCloseable {
       GroupStatus status = raft.status(metaGroup).orElse(null);
       if (inTouch(status)) {
         lastInTouch = now;
-        // Serve again only once caught up: the metadata the node missed may hold its own NodeDown,
-        // which closes every connection of this node that exists when it is applied.
-        if (fenced && status.appliedIndex() >= status.commitIndex()) {
-          fenced = false;
-          gate.unfence();
-          log.info("Back in touch with a majority of the cluster: serving clients again");
+        if (fenced && !catchingUp) {
+          catchUpThenServe();
         }
       } else if (!fenced && TimeUnit.NANOSECONDS.toMillis(now - lastInTouch) >= windowMillis) {
         fenced = true;
@@ -85,12 +82,30 @@ public final class MinorityFence implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves again only once caught up: the metadata the node missed may hold its own NodeDown,
+   * which closes every connection of this node that exists when it is applied. A barrier through
+   * the metadata group completes once this replica applied everything committed before it.
+   */
+  private void catchUpThenServe() {
+    catchingUp = true;
+    raft.barrier(metaGroup).whenComplete((index, failure) -> timer.execute(() -> {
+      catchingUp = false;
+      if (failure == null && fenced) {
+        fenced = false;
+        gate.unfence();
+        log.info("Back in touch with a majority of the cluster and caught up: serving clients again");
+      }
+    }));
+  }
+
   private boolean inTouch(GroupStatus status) {
     if (status == null) {
       return false;
     }
     return switch (status.role()) {
-      case FOLLOWER -> status.leaderLastContactMillis() >= 0 && status.leaderLastContactMillis() < windowMillis;
+      case FOLLOWER -> status.leader().isPresent() && status.leaderLastContactMillis() >= 0
+          && status.leaderLastContactMillis() < windowMillis;
       case LEADER -> 1 + status.followerLastContactMillis().values().stream().filter(ms -> ms < windowMillis).count()
           > members / 2;
       default -> false;
