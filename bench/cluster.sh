@@ -84,7 +84,7 @@ scenarios() {
       one) perftest "$broker-one" "$u1" "$u2" "$@" ;;
       fanin) single "$broker-fanin" "$u1,$u2,$u3" -x 10 -y 10 --queue-pattern "fanin-$(date +%s)-%d" \
         --queue-pattern-from 1 --queue-pattern-to 10 "$@" ;;
-      rate1000) single "$broker-rate1000" "$u1,$u2" -x 1 -y 1 -R 1000 -u "rate1000-$(date +%s)" "$@" ;;
+      rate1000) single "$broker-rate1000" "$u1,$u2" -x 1 -y 1 -r 1000 -u "rate1000-$(date +%s)" "$@" ;;
       *) log "unknown scenario $s" ;;
     esac
   done
