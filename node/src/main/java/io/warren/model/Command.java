@@ -54,7 +54,19 @@ public sealed interface Command {
    */
   record DeclareQueue(
       QueueName name, boolean passive, boolean durable, boolean exclusive, boolean autoDelete, Arguments arguments,
-      long connection, boolean serverNamed) implements Command {}
+      long connection, boolean serverNamed) implements Command {
+
+    /**
+     * The declaration that recreates a queue from a stored record (restart, snapshot). Its name
+     * was checked when it was first declared; only an {@code amq.} name (necessarily server-named)
+     * is marked so, since other checks (a quorum queue cannot be server-named) hold it too.
+     */
+    public static DeclareQueue recreating(QueueName name, boolean durable, boolean exclusive, boolean autoDelete,
+        Arguments arguments, long connection) {
+      return new DeclareQueue(name, false, durable, exclusive, autoDelete, arguments, connection,
+          name.name().startsWith("amq."));
+    }
+  }
 
   record DeleteQueue(QueueName name, boolean ifUnused, boolean ifEmpty, long connection) implements Command {}
 

@@ -319,7 +319,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     @Override
     public void queueAdded(QueueState q) {
       batch.put(PartitionLayout.QUEUES, PartitionLayout.queueKey(q.name()), CommandCodec.encode(
-          new Command.DeclareQueue(q.name(), false, q.durable(), false, q.autoDelete(), q.arguments(), 0, true)));
+          Command.DeclareQueue.recreating(q.name(), q.durable(), false, q.autoDelete(), q.arguments(), 0)));
     }
 
     @Override

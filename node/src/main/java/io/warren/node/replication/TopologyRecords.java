@@ -91,11 +91,11 @@ public final class TopologyRecords implements Changes {
   @Override
   public void queueAdded(QueueState q) {
     if (q.replicated()) {
-      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false,
-          q.durable(), false, false, q.arguments(), 0, true))));
+      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(Command.DeclareQueue.recreating(q.name(),
+          q.durable(), false, false, q.arguments(), 0))));
     } else if (clustered) {
-      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(new Command.DeclareQueue(q.name(), false,
-          q.durable(), q.exclusive(), q.autoDelete(), q.arguments(), q.declarer(), true))));
+      writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(Command.DeclareQueue.recreating(q.name(),
+          q.durable(), q.exclusive(), q.autoDelete(), q.arguments(), q.declarer()))));
     }
   }
 
