@@ -521,7 +521,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       // non-replicated queues go (and this node's own records of them).
       Set<String> all = new LinkedHashSet<>(partitions);
       all.add(META_GROUP);
-      toGroups(slot, all, Reply.OK);
+      toGroups(slot, all, () -> slot.complete(Reply.OK));
     } else if (c instanceof Command.Restarted) {
       everywhere(s, slot, 0, Set.copyOf(partitions));
     } else if (c instanceof Command.SetFlow x) {
@@ -801,32 +801,14 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       s.closed |= closing;
       return;
     }
-    slot.outstanding = groupsToTell.size();
-    Step step = new Step() {
-      @Override
-      public void applied(Result result) {
-        done();
-      }
-
-      @Override
-      public void failed(Throwable cause) {
-        done();
-      }
-
-      void done() {
-        if (--slot.outstanding == 0) {
-          slot.complete(r.reply());
-          s.closed |= closing;
-        }
-      }
-    };
-    for (String group : groupsToTell) {
-      toGroup(group, slot.command(), step);
-    }
+    toGroups(slot, groupsToTell, () -> {
+      slot.complete(r.reply());
+      s.closed |= closing;
+    });
   }
 
-  /** Sends the slot's command to each of {@code groups}; the slot completes with {@code reply} once all applied it. */
-  private void toGroups(Slot slot, Set<String> groups, Reply reply) {
+  /** Sends the slot's command to each of {@code groups}; {@code allDone} runs once every one applied it (or failed). */
+  private void toGroups(Slot slot, Set<String> groups, Runnable allDone) {
     slot.outstanding = groups.size();
     Step step = new Step() {
       @Override
@@ -841,7 +823,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
 
       void done() {
         if (--slot.outstanding == 0) {
-          slot.complete(reply);
+          allDone.run();
         }
       }
     };

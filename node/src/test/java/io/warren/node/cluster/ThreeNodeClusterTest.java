@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThreeNodeClusterTest {
   private static final List<String> IDS = List.of("n1", "n2", "n3");
+  private static final java.time.Duration PATIENCE = java.time.Duration.ofMinutes(2);
 
   @TempDir Path tmp;
 
@@ -87,11 +89,8 @@ class ThreeNodeClusterTest {
 
     // Leadership comes back to the returned node (Ratis hands it to the preferred leader once it
     // has caught up): every node leads as many partitions as the others again.
-    Map<String, Long> led = Map.of();
-    for (int i = 0; i < 1200 && !(led = partitionsLedBy()).equals(Map.of("n1", 2L, "n2", 2L, "n3", 2L)); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(led).as("partitions led by each node").isEqualTo(Map.of("n1", 2L, "n2", 2L, "n3", 2L));
+    Awaitility.await("partitions led by each node").atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(partitionsLedBy()).isEqualTo(Map.of("n1", 2L, "n2", 2L, "n3", 2L)));
   }
 
   private Map<String, Long> partitionsLedBy() {
@@ -205,11 +204,9 @@ class ThreeNodeClusterTest {
       publishing.basicPublish("news", "", true, null, body(7));
       publishing.waitForConfirmsOrDie(60_000);
       assertThat(returned).hasValue(0);
-      GetResponse got = null;
-      for (int i = 0; i < 600 && (got = subscribing.basicGet(mine, true)) == null; i++) {
-        Thread.sleep(100); // the relay is confirmed once committed; node 1 applies it right after
-      }
-      assertThat(got).isNotNull();
+      // The relay is confirmed once committed; node 1 applies it right after.
+      GetResponse got = Awaitility.await("the relayed message").atMost(PATIENCE)
+          .until(() -> subscribing.basicGet(mine, true), java.util.Objects::nonNull);
       assertThat(new String(got.getBody(), StandardCharsets.UTF_8)).isEqualTo("7");
 
       // A non-durable queue that any client may use is replicated in a cluster, so it can be
@@ -220,11 +217,8 @@ class ThreeNodeClusterTest {
       declaring.basicPublish("", "hello", null, body(9));
       declaring.queueDeclare("scratch", false, false, true, null);
       Channel elsewhere = other.createChannel();
-      GetResponse hello = null;
-      for (int i = 0; i < 600 && (hello = elsewhere.basicGet("hello", true)) == null; i++) {
-        Thread.sleep(100);
-      }
-      assertThat(hello).isNotNull();
+      GetResponse hello = Awaitility.await("hello through another node").atMost(PATIENCE)
+          .until(() -> elsewhere.basicGet("hello", true), java.util.Objects::nonNull);
       assertThat(new String(hello.getBody(), StandardCharsets.UTF_8)).isEqualTo("9");
       assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> elsewhere.basicGet("scratch", true)))
           .hasStackTraceContaining("RESOURCE_LOCKED");
@@ -232,10 +226,8 @@ class ThreeNodeClusterTest {
       // When its owner goes, so does the queue, on every node.
       client.close();
       client = null;
-      for (int i = 0; i < 600 && queueExists(other, replyQueue); i++) {
-        Thread.sleep(100);
-      }
-      assertThat(queueExists(other, replyQueue)).isFalse();
+      Awaitility.await("the reply queue gone on node 3").atMost(PATIENCE)
+          .until(() -> !queueExists(other, replyQueue));
       assertThat(queueExists(other, mine)).isFalse();
     } finally {
       if (client != null) {
