@@ -72,7 +72,7 @@ class DeliveryLimitModelTest {
 
   @Test
   void aQuorumQueueCountsWithoutALimitAndAClassicOneDoesNot() {
-    d.declare("quorum", args("x-queue-type", "quorum"));
+    d.declare("quorum", true, args("x-queue-type", "quorum")); // a quorum queue must be durable
     d.declare("classic", Map.of());
     d.publish("quorum", "m");
     d.publish("classic", "m");

@@ -78,7 +78,12 @@ final class TimedDriver {
   }
 
   void declare(String queue, Map<String, Object> arguments) {
-    ok(new Command.DeclareQueue(q(queue), false, false, false, false, Arguments.of(arguments), CH.connection(), false));
+    declare(queue, false, arguments);
+  }
+
+  void declare(String queue, boolean durable, Map<String, Object> arguments) {
+    ok(new Command.DeclareQueue(q(queue), false, durable, false, false, Arguments.of(arguments), CH.connection(),
+        false));
   }
 
   Reply publish(String queue, String body) {
