@@ -14,19 +14,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Nodes of one cluster in this JVM, each with its own data directory and ports. */
-final class InProcessCluster implements AutoCloseable {
+public final class InProcessCluster implements AutoCloseable {
   private final Path dir;
   private final Map<String, String> peers = new LinkedHashMap<>();
   private final Map<String, WarrenNode> nodes = new LinkedHashMap<>();
   private final List<Connection> connections = new ArrayList<>();
 
-  InProcessCluster(Path dir, List<String> ids) {
+  public InProcessCluster(Path dir, List<String> ids) {
     this.dir = dir;
     ids.forEach(id -> peers.put(id, "127.0.0.1:" + NodeSpec.freeLoopbackPort()));
   }
 
   /** Starts every node; each start waits for a majority, so they run side by side. */
-  InProcessCluster start() throws Exception {
+  public InProcessCluster start() throws Exception {
     List<CompletableFuture<Void>> starts = new ArrayList<>();
     for (String id : peers.keySet()) {
       WarrenNode node = new WarrenNode(WarrenConfig.defaults()
@@ -51,7 +51,13 @@ final class InProcessCluster implements AutoCloseable {
     return this;
   }
 
-  Connection connect(String id) throws Exception {
+  /** The node with this id (started). */
+  public WarrenNode node(String id) {
+    return nodes.get(id);
+  }
+
+  /** A client connection to node {@code id}, closed with the cluster. */
+  public Connection connect(String id) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost("127.0.0.1");
     factory.setPort(nodes.get(id).amqpAddress().getPort());

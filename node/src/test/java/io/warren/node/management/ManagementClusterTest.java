@@ -6,18 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import io.warren.node.WarrenNode;
-import io.warren.node.config.WarrenConfig;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.warren.node.cluster.InProcessCluster;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,54 +26,25 @@ class ManagementClusterTest {
   private static final List<String> IDS = List.of("n1", "n2", "n3");
 
   @TempDir Path tmp;
-  private final Map<String, WarrenNode> nodes = new LinkedHashMap<>();
+  private InProcessCluster cluster;
 
   @BeforeEach
   void startCluster() throws Exception {
-    Map<String, String> peers = new LinkedHashMap<>();
-    for (String id : IDS) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        peers.put(id, "127.0.0.1:" + s.getLocalPort());
-      }
-    }
-    List<CompletableFuture<Void>> starts = new ArrayList<>();
-    for (String id : IDS) {
-      WarrenNode node = new WarrenNode(WarrenConfig.defaults()
-          .with(WarrenConfig.NODE_ID, id)
-          .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
-          .with(WarrenConfig.AMQP_PORT, 0)
-          .with(WarrenConfig.METRICS_PORT, 0)
-          .with(WarrenConfig.MANAGEMENT_PORT, 0)
-          .with(WarrenConfig.CLUSTER_PEERS, peers)
-          .with(WarrenConfig.DATA_DIR, tmp.resolve(id)));
-      nodes.put(id, node);
-      // Each start waits for a majority, so they run side by side.
-      starts.add(CompletableFuture.runAsync(() -> {
-        try {
-          node.start();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }));
-    }
-    CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+    cluster = new InProcessCluster(tmp, IDS).start();
   }
 
   @AfterEach
   void stopCluster() {
-    nodes.values().forEach(WarrenNode::close);
+    cluster.close();
   }
 
   private ManagementHttp api(String id) {
-    return new ManagementHttp(java.net.URI.create("http://127.0.0.1:" + nodes.get(id).managementAddress().getPort()),
+    return new ManagementHttp(java.net.URI.create("http://127.0.0.1:" + cluster.node(id).managementAddress().getPort()),
         "guest", "guest");
   }
 
   private Connection connect(String id) throws Exception {
-    ConnectionFactory f = new ConnectionFactory();
-    f.setPort(nodes.get(id).amqpAddress().getPort());
-    return f.newConnection();
+    return cluster.connect(id);
   }
 
   @Test
