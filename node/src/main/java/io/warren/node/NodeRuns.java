@@ -3,11 +3,8 @@ package io.warren.node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Counts the runs of a node in its data directory ({@value #FILE}). A run number makes the ids a
@@ -23,15 +20,9 @@ final class NodeRuns {
   static long next(Path dataDir) {
     Path file = dataDir.resolve(FILE);
     try {
-      Files.createDirectories(dataDir);
       long previous = Files.exists(file) ? Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim()) : 0;
       long run = previous + 1;
-      Path tmp = dataDir.resolve(FILE + ".tmp");
-      Files.writeString(tmp, Long.toString(run), StandardCharsets.US_ASCII);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      DataFiles.write(file, Long.toString(run));
       return run;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot record the node run in " + file, e);

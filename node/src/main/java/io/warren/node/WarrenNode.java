@@ -12,8 +12,11 @@ import io.warren.node.cluster.MinorityFence;
 import io.warren.node.cluster.NodeFailureDetector;
 import io.warren.node.config.WarrenConfig;
 import io.warren.node.management.ManagementServer;
+import io.warren.node.management.MembershipControl;
 import io.warren.node.metrics.BrokerSnapshot;
 import io.warren.node.metrics.MetricsServer;
+import io.warren.node.replication.ClusterMembers;
+import io.warren.node.replication.MembershipChange;
 import io.warren.node.replication.MetaMachine;
 import io.warren.node.replication.PartitionMachine;
 import io.warren.raft.GroupSpec;
@@ -63,6 +66,13 @@ public final class WarrenNode implements AutoCloseable {
   private NodeFailureDetector failureDetector;
   private MinorityFence minorityFence;
   private ExpiryTicker expiryTicker;
+  private long firstConnection;
+  private List<String> partitions;
+  private volatile ClusterMembers members = ClusterMembers.NONE;
+  private volatile boolean wasMember;
+  private volatile boolean removed;
+  private static final String REMOVED = "this node was removed from the cluster";
+  private static final long JOIN_RETRY_MILLIS = 1000;
 
   /** Start and close exclude each other. */
   private final java.util.concurrent.locks.ReentrantLock lifecycle = new java.util.concurrent.locks.ReentrantLock();
@@ -88,23 +98,45 @@ public final class WarrenNode implements AutoCloseable {
     Path dataDir = dataDirectory.path();
     long run = NodeRuns.next(dataDir);
     Map<String, String> peers = peers(nodeId);
-    List<String> members = List.copyOf(peers.keySet()); // sorted: every node numbers them alike
-    // Every node hosts a replica of every partition; their leaders start spread over the nodes.
-    List<String> partitions = IntStream.range(0, config.get(WarrenConfig.PARTITIONS_PER_NODE) * members.size())
-        .mapToObj(i -> "partition-" + i).toList();
-    long firstConnection = ConnectionIds.first(members.indexOf(nodeId), run);
-    boolean clustered = members.size() > 1;
-    WirePropertiesCodec codec = new WirePropertiesCodec();
-    commandLog = new ReplicatedCommandLog(
-        clustered ? Broker.forClusterNode(members.indexOf(nodeId), codec) : Broker.withReplicatedStandIns(codec),
-        firstConnection, partitions, clustered);
-    startRaft(nodeId, peers, dataDir, partitions);
+    List<String> configured = List.copyOf(peers.keySet()); // sorted: every node numbers them alike
+    boolean clustered = configured.size() > 1;
+    boolean joinSetting = clustered && config.get(WarrenConfig.CLUSTER_JOIN);
+    // A node that started before keeps the place it got then, whatever the peer list says now; a
+    // new node forms the cluster with the configured peers, or joins a running one.
+    ClusterLayout layout = ClusterLayout.read(dataDir).orElse(null);
+    boolean joining = layout == null && joinSetting;
+    if (layout == null && !joining) {
+      layout = new ClusterLayout(configured.indexOf(nodeId),
+          config.get(WarrenConfig.PARTITIONS_PER_NODE) * configured.size());
+      layout.write(dataDir);
+    }
+    if (layout != null) {
+      createCommandLog(layout, run, clustered); // before Raft: it recovers groups that apply into it
+    }
+    startRaftServer(nodeId, peers, dataDir);
+    List<String> others = configured.stream().filter(n -> !n.equals(nodeId)).toList();
+    if (joining) {
+      layout = join(nodeId, others);
+      layout.write(dataDir);
+      createCommandLog(layout, run, true);
+      joinGroups(nodeId, peers.get(nodeId), others);
+    } else {
+      ensureGroups(nodeId, configured);
+    }
+    commandLog.attach(raft::submit);
+    for (String group : groups()) {
+      awaitCaughtUp(group);
+    }
+    if (clustered && !joinSetting) {
+      // Records the founding members' node indexes, once: later starts change nothing.
+      await(raft.submit(ReplicatedCommandLog.META_GROUP,
+          new MembershipChange.Form(configured, layout.partitions()).encode()), "recording the cluster's members");
+    }
     // Connections of this node's earlier runs are gone: what they held comes back, redelivered.
     // A single node also drops transient messages; in a cluster the queues lived on elsewhere.
-    boolean single = members.size() == 1;
-    await(commandLog.submit(new Command.Restarted(firstConnection, single)),
+    await(commandLog.submit(new Command.Restarted(firstConnection, !clustered)),
         "closing the connections of the last run");
-    log.info("Node {} (run {}) recovered its queues in {} ms", nodeId, run,
+    log.info("Node {} (run {}, node index {}) recovered its queues in {} ms", nodeId, run, layout.nodeIndex(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
     expiryTicker = new ExpiryTicker(commandLog, partitionMachines, raft::isLeader);
@@ -112,6 +144,9 @@ public final class WarrenNode implements AutoCloseable {
     memoryAlarm = MemoryAlarm.forHeap(config.get(WarrenConfig.MEMORY_HIGH_WATERMARK));
     amqp = new AmqpServer(config, commandLog, memoryAlarm, firstConnection);
     amqp.start();
+    if (removed) {
+      amqp.fence(REMOVED);
+    }
     metrics = new MetricsServer(
         new InetSocketAddress(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.METRICS_PORT)),
         this::snapshot);
@@ -123,31 +158,100 @@ public final class WarrenNode implements AutoCloseable {
     }
     management = new ManagementServer(config, commandLog, partitionMachines::values, this::snapshot, amqp,
         memoryAlarm, raft);
+    if (clustered) {
+      management.enableMembership(new NodeMembership(nodeId));
+    }
     try {
       management.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen for the management API on port "
           + config.get(WarrenConfig.MANAGEMENT_PORT), e);
     }
-    if (members.size() > 1) {
-      failureDetector = new NodeFailureDetector(raft, ReplicatedCommandLog.META_GROUP, members,
-          Duration.ofSeconds(config.get(WarrenConfig.CLUSTER_NODE_DOWN_AFTER)), commandLog::submit);
+    if (clustered) {
+      Duration downAfter = Duration.ofSeconds(config.get(WarrenConfig.CLUSTER_NODE_DOWN_AFTER));
+      failureDetector = new NodeFailureDetector(raft, ReplicatedCommandLog.META_GROUP,
+          node -> members.indexOf(node), downAfter, commandLog::submit);
       failureDetector.start();
-      minorityFence = new MinorityFence(raft, ReplicatedCommandLog.META_GROUP, members.size(),
-          Duration.ofSeconds(config.get(WarrenConfig.CLUSTER_NODE_DOWN_AFTER)), new MinorityFence.Gate() {
-            @Override
-            public void fence(String reason) {
-              amqp.fence(reason);
-            }
+      minorityFence = new MinorityFence(raft, ReplicatedCommandLog.META_GROUP, downAfter, new MinorityFence.Gate() {
+        @Override
+        public void fence(String reason) {
+          amqp.fence(reason);
+        }
 
-            @Override
-            public void unfence() {
-              amqp.unfence();
-            }
-          });
+        @Override
+        public void unfence() {
+          if (!removed) {
+            amqp.unfence();
+          }
+        }
+      });
       minorityFence.start();
     }
     log.info("Warren node {} started; AMQP on {}, metrics on {}", nodeId, amqp.address(), metrics.address());
+  }
+
+  private void createCommandLog(ClusterLayout layout, long run, boolean clustered) {
+    firstConnection = ConnectionIds.first(layout.nodeIndex(), run);
+    partitions = IntStream.range(0, layout.partitions()).mapToObj(i -> "partition-" + i).toList();
+    WirePropertiesCodec codec = new WirePropertiesCodec();
+    commandLog = new ReplicatedCommandLog(
+        clustered ? Broker.forClusterNode(layout.nodeIndex(), codec) : Broker.withReplicatedStandIns(codec),
+        firstConnection, partitions, clustered);
+  }
+
+  /** Every group, the metadata group first: partitions' queues are declared in it. */
+  private List<String> groups() {
+    List<String> groups = new ArrayList<>();
+    groups.add(ReplicatedCommandLog.META_GROUP);
+    groups.addAll(partitions);
+    return groups;
+  }
+
+  /**
+   * Asks the members to let this node in: the metadata group, which this node is not a member of
+   * yet, gives it a node index once an operator admitted it. Waits for that admission.
+   */
+  private ClusterLayout join(String nodeId, List<String> others) throws InterruptedException {
+    await(raft.ensureGroup(new GroupSpec(ReplicatedCommandLog.META_GROUP, others)), "finding the cluster");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+    boolean told = false;
+    while (true) {
+      try {
+        byte[] reply = raft.submit(ReplicatedCommandLog.META_GROUP, new MembershipChange.Join(nodeId).encode())
+            .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).reply();
+        if (reply.length == 0) {
+          continue; // applied before but its reply was lost: joining again is harmless and answers
+        }
+        ClusterMembers registry = ClusterMembers.decode(reply);
+        ClusterLayout layout = new ClusterLayout(registry.indexOf(nodeId).orElseThrow(), registry.partitions());
+        log.info("Node {} joins the cluster of {} as node index {}", nodeId, registry.indexes().keySet(),
+            layout.nodeIndex());
+        return layout;
+      } catch (ExecutionException e) {
+        boolean notAdmitted = e.getCause() instanceof ReplicationException r
+            && r.kind() == ReplicationException.Kind.REJECTED;
+        if (!notAdmitted || System.nanoTime() > deadline) {
+          throw new IllegalStateException("joining the cluster through " + others + " failed: "
+              + e.getCause().getMessage(), e.getCause());
+        }
+        if (!told) {
+          log.info("Waiting to be let in: {}", e.getCause().getMessage());
+          told = true;
+        }
+        Thread.sleep(JOIN_RETRY_MILLIS);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("no member of " + others + " answered within " + START_TIMEOUT_SECONDS + " s");
+      }
+    }
+  }
+
+  /** Becomes a member of every group: an empty replica here, which the group's leader then adds and fills. */
+  private void joinGroups(String nodeId, String address, List<String> others) throws InterruptedException {
+    for (String group : groups()) {
+      await(raft.ensureGroup(new GroupSpec(group, others)), "finding Raft group " + group);
+      await(raft.prepareToJoin(group), "preparing to join Raft group " + group);
+      await(raft.addMember(group, nodeId, address), "joining Raft group " + group);
+    }
   }
 
   /**
@@ -166,8 +270,7 @@ public final class WarrenNode implements AutoCloseable {
     return new TreeMap<>(Map.of(nodeId, "127.0.0.1:" + port));
   }
 
-  private void startRaft(String nodeId, Map<String, String> peers, Path dataDir, List<String> partitions)
-      throws InterruptedException {
+  private void startRaftServer(String nodeId, Map<String, String> peers, Path dataDir) {
     long maxMessage = config.get(WarrenConfig.MAX_MESSAGE_SIZE);
     long snapshotEvery = config.get(WarrenConfig.RAFT_SNAPSHOT_THRESHOLD);
     long segment = config.get(WarrenConfig.RAFT_SEGMENT_SIZE);
@@ -188,28 +291,48 @@ public final class WarrenNode implements AutoCloseable {
     RaftNodeConfig raftConfig = new RaftNodeConfig(nodeId, peers, dataDir, bind.isEmpty() ? null : bind, settings);
     raft = RaftNode.start(raftConfig, group -> {
       if (group.equals(ReplicatedCommandLog.META_GROUP)) {
-        return new MetaMachine(commandLog);
+        return new MetaMachine(commandLog, this::membersChanged);
       }
       PartitionMachine machine = new PartitionMachine(group, commandLog::partitionApplied, peers.size() > 1);
       partitionMachines.put(group, machine);
       return machine;
     });
-    List<String> groups = new ArrayList<>();
-    groups.add(ReplicatedCommandLog.META_GROUP);
-    groups.addAll(partitions);
-    // Metadata first: partitions' queues are declared in it. Preferred leaders rotate over the
-    // nodes so that each leads its share of the partitions.
-    List<String> members = List.copyOf(peers.keySet());
+  }
+
+  /**
+   * Starts this node's replica of every group, or finds it after a restart (the members Raft
+   * recorded then win over these). Preferred leaders rotate over the nodes so that each leads
+   * its share of the partitions.
+   */
+  private void ensureGroups(String nodeId, List<String> configured) throws InterruptedException {
+    List<String> groups = groups();
     for (int i = 0; i < groups.size(); i++) {
-      GroupSpec spec = new GroupSpec(groups.get(i), members, members.get(i % members.size()));
+      GroupSpec spec = new GroupSpec(groups.get(i), configured, configured.get(i % configured.size()));
       await(raft.ensureGroup(spec), "starting Raft group " + spec.name());
     }
-    if (members.size() > 1) {
-      log.info("Node {} waits for a majority of {} to elect leaders", nodeId, members);
+    if (configured.size() > 1) {
+      log.info("Node {} waits for a majority of {} to elect leaders", nodeId, configured);
     }
-    commandLog.attach(raft::submit);
-    for (String group : groups) {
-      awaitCaughtUp(group);
+  }
+
+  /**
+   * The metadata group's registry of members, after a restore and after each change: notices when
+   * this node has been removed, and then serves no clients any more.
+   */
+  private void membersChanged(ClusterMembers registry) {
+    String self = config.get(WarrenConfig.NODE_ID);
+    members = registry;
+    boolean member = registry.indexOf(self).isPresent();
+    if (member) {
+      wasMember = true;
+    } else if (wasMember && !removed) {
+      removed = true;
+      log.warn("Node {} was removed from the cluster: it serves no clients any more. Stop it, and clear its data "
+          + "directory before it joins again.", self);
+      AmqpServer server = amqp;
+      if (server != null) {
+        server.fence(REMOVED);
+      }
     }
   }
 
@@ -300,6 +423,15 @@ public final class WarrenNode implements AutoCloseable {
     return out;
   }
 
+  /** The members of each Raft group as this node's replica knows them, by group name. */
+  public Map<String, List<String>> groupMembers() {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String group : raft.groups()) {
+      out.put(group, raft.members(group));
+    }
+    return out;
+  }
+
   /**
    * Stops the node. Waits a bounded time for a start in progress: Ratis may end the JVM
    * ({@code System.exit}) from inside {@link #start()}, and the shutdown hook that closes the node
@@ -360,6 +492,55 @@ public final class WarrenNode implements AutoCloseable {
     if (dataDirectory != null) {
       dataDirectory.close();
       dataDirectory = null;
+    }
+  }
+  /** What {@code warrenctl add_member} and {@code remove_member} reach through the management API. */
+  private final class NodeMembership implements MembershipControl {
+    private final String self;
+
+    NodeMembership(String self) {
+      this.self = self;
+    }
+
+    @Override
+    public ClusterMembers registry() {
+      return members;
+    }
+
+    @Override
+    public List<String> replicating() {
+      return raft.members(ReplicatedCommandLog.META_GROUP);
+    }
+
+    @Override
+    public CompletableFuture<Void> admit(String node) {
+      return raft.submit(ReplicatedCommandLog.META_GROUP, new MembershipChange.Admit(node).encode())
+          .thenApply(r -> null);
+    }
+
+    /**
+     * Takes {@code node} out of the registry, hands back what its consumers held (as when it is
+     * found down), then out of every group, the metadata group last.
+     */
+    @Override
+    public CompletableFuture<Void> remove(String node) {
+      if (node.equals(self)) {
+        return CompletableFuture.failedFuture(new IllegalArgumentException(
+            "node " + node + " cannot remove itself: run remove_member against another member"));
+      }
+      java.util.Optional<Integer> index = members.indexOf(node);
+      CompletableFuture<?> chain = raft.submit(ReplicatedCommandLog.META_GROUP, new MembershipChange.Leave(node).encode());
+      if (index.isPresent()) {
+        chain = chain.thenCompose(r -> commandLog.submit(new Command.NodeDown(index.get())));
+      }
+      List<String> groups = new ArrayList<>(partitions);
+      groups.add(ReplicatedCommandLog.META_GROUP);
+      for (String group : groups) {
+        chain = chain.thenCompose(r -> raft.members(group).contains(node)
+            ? raft.removeMember(group, node)
+            : CompletableFuture.completedFuture(null));
+      }
+      return chain.thenApply(r -> null);
     }
   }
 }

@@ -245,16 +245,33 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
     return List.copyOf(g.getPeers());
   }
 
+  /**
+   * The group's members: the configuration this node's replica holds when it hosts one (it
+   * follows membership changes), else the members it was defined with.
+   */
   private synchronized RaftGroup group() {
-    if (raftGroup == null) {
-      // Recovered from disk and no ensureGroup yet: use the members Ratis recorded.
-      raftGroup = host.recordedGroup(groupId).orElse(null);
+    RaftGroup live = host.recordedGroup(groupId).filter(g -> !g.getPeers().isEmpty()).orElse(null);
+    if (live != null && (raftGroup == null || !samePeers(live, raftGroup))) {
+      raftGroup = live;
+      if (rpcHolder != null) {
+        // A member added since the client was built: let its transport reach it.
+        rpcHolder.getClientRpc().addRaftPeers(live.getPeers());
+      }
     }
     if (raftGroup == null) {
       throw new ReplicationException(
           ReplicationException.Kind.UNKNOWN_GROUP, "members of group " + name + " are unknown");
     }
     return raftGroup;
+  }
+
+  private static boolean samePeers(RaftGroup a, RaftGroup b) {
+    return java.util.Set.copyOf(a.getPeers()).equals(java.util.Set.copyOf(b.getPeers()));
+  }
+
+  /** The group as it is now, for membership changes. */
+  RaftGroup currentGroup() {
+    return group();
   }
 
   /** The gRPC client transport of this group (a Ratis client used only for its connections). */
@@ -270,6 +287,7 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
               .setProperties(host.properties())
               .build();
     }
+    group(); // picks up members added since the last send
     return rpcHolder.getClientRpc();
   }
 

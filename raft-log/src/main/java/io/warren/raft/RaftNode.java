@@ -210,6 +210,123 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
+   * Makes this node host an empty replica of {@code group}, a running group it is not a member of
+   * yet, so that a member can then add it ({@link #addMember}): the leader fills the replica with
+   * a snapshot or the log. Ratis's way to grow a group: the new peer starts with the group's id
+   * and no members, never with the new member list.
+   */
+  public CompletableFuture<Void> prepareToJoin(String group) {
+    RaftGroupId gid = RaftGroupId.valueOf(GroupSpec.groupIdOf(group));
+    handle(group, gid);
+    if (hosts(gid)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.supplyAsync(
+            () -> {
+              writeGroupName(gid, group);
+              return server.groupManagementAsync(
+                  GroupManagementRequest.newAdd(
+                      localClientId, server.getId(), callIds.incrementAndGet(), RaftGroup.valueOf(gid), false));
+            },
+            adminPool)
+        .thenCompose(f -> f)
+        .handle(
+            (reply, e) -> {
+              Throwable cause = unwrap(e);
+              if (cause == null && reply != null && !reply.isSuccess()) {
+                cause = reply.getException();
+              }
+              if (cause == null || cause instanceof AlreadyExistsException) {
+                return null;
+              }
+              throw new CompletionException(
+                  new IllegalStateException("cannot prepare group " + group + " for joining: " + cause, cause));
+            });
+  }
+
+  /**
+   * Adds node {@code nodeId} (Raft address {@code address}) to {@code group}'s members through the
+   * group's leader. Completes once the new member has caught up and the new configuration is
+   * committed; the new member must have called {@link #prepareToJoin} first.
+   */
+  public CompletableFuture<Void> addMember(String group, String nodeId, String address) {
+    RaftPeer peer = RaftPeer.newBuilder().setId(nodeId).setAddress(address).setPriority(0).build();
+    // ADD: the leader adds to the members it has, keeping their priorities (preferred leaders).
+    return changeMembers(group, org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(List.of(peer))
+        .setMode(org.apache.ratis.protocol.SetConfigurationRequest.Mode.ADD)
+        .build());
+  }
+
+  /**
+   * Removes node {@code nodeId} from {@code group}'s members through the group's leader (the
+   * removed replica stops). Completes once the new configuration is committed.
+   */
+  public CompletableFuture<Void> removeMember(String group, String nodeId) {
+    GroupHandle h = groups.get(group);
+    if (h == null) {
+      return CompletableFuture.failedFuture(
+          new ReplicationException(ReplicationException.Kind.UNKNOWN_GROUP, "unknown group " + group));
+    }
+    List<RaftPeer> next = h.currentGroup().getPeers().stream()
+        .filter(p -> !p.getId().toString().equals(nodeId))
+        .toList();
+    if (next.isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("group " + group + " cannot lose its last member"));
+    }
+    return changeMembers(group, org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(next)
+        .build());
+  }
+
+  /** The ids of {@code group}'s members as this node knows them (its replica's configuration). */
+  public List<String> members(String group) {
+    GroupHandle h = groups.get(group);
+    if (h == null) {
+      return List.of();
+    }
+    return h.currentGroup().getPeers().stream().map(p -> p.getId().toString()).sorted().toList();
+  }
+
+  private CompletableFuture<Void> changeMembers(
+      String group, org.apache.ratis.protocol.SetConfigurationRequest.Arguments change) {
+    GroupHandle h = groups.get(group);
+    if (closed || h == null) {
+      return CompletableFuture.failedFuture(
+          new ReplicationException(ReplicationException.Kind.UNKNOWN_GROUP, "unknown group " + group));
+    }
+    return CompletableFuture.runAsync(
+        () -> {
+          try (org.apache.ratis.client.RaftClient client =
+              org.apache.ratis.client.RaftClient.newBuilder()
+                  .setClientId(ClientId.randomId())
+                  .setRaftGroup(h.currentGroup())
+                  .setProperties(properties)
+                  .setRetryPolicy(
+                      org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                          MEMBERSHIP_RETRIES, org.apache.ratis.util.TimeDuration.valueOf(500, TimeUnit.MILLISECONDS)))
+                  .build()) {
+            org.apache.ratis.protocol.RaftClientReply reply = client.admin().setConfiguration(change);
+            if (!reply.isSuccess()) {
+              throw new IllegalStateException(
+                  "group " + group + " refused the membership change: " + reply.getException());
+            }
+            LOG.info("Group {}: membership changed ({} {})", group, change.getMode(),
+                change.getServersInNewConf().stream()
+                    .map(RaftPeer::getId).toList());
+          } catch (IOException e) {
+            throw new UncheckedIOException(
+                "group " + group + ": the membership change failed: " + e.getMessage(), e);
+          }
+        },
+        adminPool);
+  }
+
+  /** Retries of a membership change (leader moving, new member still catching up), 500 ms apart. */
+  private static final int MEMBERSHIP_RETRIES = 120;
+
+  /**
    * Replicates {@code command} through {@code group}'s log; see the class comment for when the
    * future completes. Fails with a {@link ReplicationException}.
    */

@@ -35,7 +35,6 @@ public final class MinorityFence implements AutoCloseable {
 
   private final RaftNode raft;
   private final String metaGroup;
-  private final int members;
   private final long windowMillis;
   private final Gate gate;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,10 +49,9 @@ public final class MinorityFence implements AutoCloseable {
   /**
    * @param nodeDownAfter the cluster's node-down window; the fence closes at half of it
    */
-  public MinorityFence(RaftNode raft, String metaGroup, int members, Duration nodeDownAfter, Gate gate) {
+  public MinorityFence(RaftNode raft, String metaGroup, Duration nodeDownAfter, Gate gate) {
     this.raft = raft;
     this.metaGroup = metaGroup;
-    this.members = members;
     this.windowMillis = Math.max(1, nodeDownAfter.toMillis() / 2);
     this.gate = gate;
   }
@@ -107,7 +105,7 @@ public final class MinorityFence implements AutoCloseable {
       case FOLLOWER -> status.leader().isPresent() && status.leaderLastContactMillis() >= 0
           && status.leaderLastContactMillis() < windowMillis;
       case LEADER -> 1 + status.followerLastContactMillis().values().stream().filter(ms -> ms < windowMillis).count()
-          > members / 2;
+          > raft.members(metaGroup).size() / 2; // the members now: they change when nodes are added or removed
       default -> false;
     };
   }

@@ -8,7 +8,7 @@ import io.warren.raft.RaftNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +41,7 @@ public final class NodeFailureDetector implements AutoCloseable {
 
   private final RaftNode raft;
   private final String metaGroup;
-  private final List<String> members;
+  private final Function<String, Optional<Integer>> nodeIndex;
   private final long downAfterMillis;
   private final Function<Command, CompletableFuture<Result>> submit;
   private final ScheduledExecutorService timer =
@@ -57,14 +57,15 @@ public final class NodeFailureDetector implements AutoCloseable {
   private long lastCheckNanos = System.nanoTime();
 
   /**
-   * @param members every node id, sorted: a node's position is its {@link Command.NodeDown#node}
+   * @param nodeIndex a member's node index (its {@link Command.NodeDown#node}), from the cluster's registry
    * @param submit how commands reach the node's command log
    */
-  public NodeFailureDetector(RaftNode raft, String metaGroup, List<String> members, Duration downAfter,
+  public NodeFailureDetector(RaftNode raft, String metaGroup, Function<String, Optional<Integer>> nodeIndex,
+      Duration downAfter,
       Function<Command, CompletableFuture<Result>> submit) {
     this.raft = raft;
     this.metaGroup = metaGroup;
-    this.members = List.copyOf(members);
+    this.nodeIndex = nodeIndex;
     this.downAfterMillis = downAfter.toMillis();
     this.submit = submit;
   }
@@ -107,10 +108,11 @@ public final class NodeFailureDetector implements AutoCloseable {
   }
 
   private void declareDown(String node, long silentMillis) {
-    int position = members.indexOf(node);
-    if (position < 0) {
-      return;
+    Optional<Integer> index = nodeIndex.apply(node);
+    if (index.isEmpty()) {
+      return; // joining, or removed: not ours to declare
     }
+    int position = index.get();
     log.warn("Node {} has not answered for {} ms: declaring it down; what its consumers held returns to the queues",
         node, silentMillis);
     submit.apply(new Command.NodeDown(position)).whenComplete((r, e) -> {

@@ -119,6 +119,14 @@ final class Parsers {
     };
   }
 
+  static Function<String, Boolean> bool() {
+    return text -> switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+
   static Function<String, String> text() {
     return text -> {
       if (text.isEmpty()) {

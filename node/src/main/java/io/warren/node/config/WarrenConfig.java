@@ -40,6 +40,11 @@ public final class WarrenConfig {
           "Every node of the cluster, this one included, as id=host:port of its Raft port, comma separated "
               + "(warren1=node1:25690,warren2=node2:25690,...); the same list on every node. Empty: a "
               + "single node, with Raft on 127.0.0.1:raft.port.", Parsers.peers());
+  public static final Setting<Boolean> CLUSTER_JOIN =
+      new Setting<>("cluster.join", false,
+          "Join a running cluster instead of forming one: on its first start this node asks the members in "
+              + "cluster.peers to let it in (once 'warrenctl add_member' admitted it) and becomes a member of "
+              + "every group. Later starts ignore it.", Parsers.bool());
   public static final Setting<Integer> CLUSTER_NODE_DOWN_AFTER =
       new Setting<>("cluster.node-down-after", 10,
           "Seconds a node may stay silent before the cluster declares it down and what its consumers held "
@@ -89,7 +94,7 @@ public final class WarrenConfig {
 
   /** Every known setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, RAFT_BIND, CLUSTER_PEERS, CLUSTER_NODE_DOWN_AFTER, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
+      NODE_ID, AMQP_BIND, AMQP_PORT, DATA_DIR, RAFT_PORT, RAFT_BIND, CLUSTER_PEERS, CLUSTER_JOIN, CLUSTER_NODE_DOWN_AFTER, RAFT_SNAPSHOT_THRESHOLD, RAFT_SEGMENT_SIZE,
       PARTITIONS_PER_NODE, METRICS_PORT, MANAGEMENT_PORT, FRAME_MAX, CHANNEL_MAX,
       HEARTBEAT, MAX_MESSAGE_SIZE, MEMORY_HIGH_WATERMARK, DEFAULT_USER, DEFAULT_PASS, LOOPBACK_USERS);
 

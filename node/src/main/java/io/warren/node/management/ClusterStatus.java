@@ -34,13 +34,20 @@ final class ClusterStatus {
     return self;
   }
 
+  /** The metadata group's members now (nodes come and go), or the configured peers before it runs. */
   List<String> members() {
+    if (raft != null && members.size() > 1) {
+      List<String> live = raft.members(io.warren.node.broker.ReplicatedCommandLog.META_GROUP);
+      if (!live.isEmpty()) {
+        return live;
+      }
+    }
     return members;
   }
 
   /** The cluster's name: RabbitMQ's defaults to its first node's; ours is the first member. */
   String clusterName() {
-    return members.get(0);
+    return members.get(0); // the configured list: the name stays when members change
   }
 
   boolean running(String node) {

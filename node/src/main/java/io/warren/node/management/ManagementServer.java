@@ -90,6 +90,11 @@ public final class ManagementServer implements AutoCloseable {
     new HealthApi(broker, getter, memoryAlarm, nodeName).register(routes);
   }
 
+  /** Serves {@code /api/cluster/members} (a clustered node); call before {@link #start}. */
+  public void enableMembership(MembershipControl control) {
+    new MembersApi(control).register(routes);
+  }
+
   /** Binds the listener; fails if the port is taken. */
   public void start() throws IOException {
     server = HttpServer.create(bindAddress, 64);

@@ -29,26 +29,54 @@ public final class InProcessCluster implements AutoCloseable {
   public InProcessCluster start() throws Exception {
     List<CompletableFuture<Void>> starts = new ArrayList<>();
     for (String id : peers.keySet()) {
-      WarrenNode node = new WarrenNode(WarrenConfig.defaults()
-          .with(WarrenConfig.NODE_ID, id)
-          .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
-          .with(WarrenConfig.AMQP_PORT, 0)
-          .with(WarrenConfig.METRICS_PORT, 0)
-          .with(WarrenConfig.MANAGEMENT_PORT, 0)
-          .with(WarrenConfig.CLUSTER_PEERS, peers)
-          .with(WarrenConfig.DATA_DIR, dir.resolve(id)));
-      nodes.put(id, node);
-      starts.add(CompletableFuture.runAsync(() -> {
-        try {
-          node.start();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }));
+      starts.add(startNode(id, config(id)));
     }
     CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
     return this;
+  }
+
+  /**
+   * Starts a new node {@code id} that joins the running cluster ({@code cluster.join}); its start
+   * completes once it is a member of every group, after an operator admitted it.
+   */
+  public CompletableFuture<Void> join(String id) {
+    peers.put(id, "127.0.0.1:" + NodeSpec.freeLoopbackPort());
+    return startNode(id, config(id).with(WarrenConfig.CLUSTER_JOIN, true));
+  }
+
+  /** Stops node {@code id} (a clean stop); {@link #restart} starts it again on its data. */
+  public void stop(String id) {
+    nodes.get(id).close();
+  }
+
+  /** Starts node {@code id} again, with the configuration it had. */
+  public void restart(String id, boolean joined) throws Exception {
+    WarrenConfig c = config(id);
+    startNode(id, joined ? c.with(WarrenConfig.CLUSTER_JOIN, true) : c).get(300, TimeUnit.SECONDS);
+  }
+
+  private WarrenConfig config(String id) {
+    return WarrenConfig.defaults()
+        .with(WarrenConfig.NODE_ID, id)
+        .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+        .with(WarrenConfig.AMQP_PORT, 0)
+        .with(WarrenConfig.METRICS_PORT, 0)
+        .with(WarrenConfig.MANAGEMENT_PORT, 0)
+        .with(WarrenConfig.CLUSTER_PEERS, Map.copyOf(peers))
+        .with(WarrenConfig.DATA_DIR, dir.resolve(id));
+  }
+
+  private CompletableFuture<Void> startNode(String id, WarrenConfig config) {
+    WarrenNode node = new WarrenNode(config);
+    nodes.put(id, node);
+    return CompletableFuture.runAsync(() -> {
+      try {
+        node.start();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /** The node with this id (started). */
