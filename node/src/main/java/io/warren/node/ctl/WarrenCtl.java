@@ -26,6 +26,9 @@ import picocli.CommandLine.ScopeType;
         CtlCommands.DeleteVhost.class,
         CtlCommands.ExportDefinitions.class,
         CtlCommands.ImportDefinitions.class,
+        MemberCommands.AddMember.class,
+        MemberCommands.RemoveMember.class,
+        MemberCommands.ListMembers.class,
         CommandLine.HelpCommand.class})
 public final class WarrenCtl {
   @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = "localhost",

@@ -9,6 +9,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import io.warren.node.ctl.WarrenCtl;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +60,7 @@ class MembershipChangeTest {
 
     // A node started to join waits until an operator admits it.
     CompletableFuture<Void> joining = cluster.join("n4");
-    assertThat(request("PUT", "n1", "n4").statusCode()).isEqualTo(201);
+    assertThat(warrenctl("n1", "add_member", "n4", "--wait", "300")).isEqualTo(0);
     joining.get(300, TimeUnit.SECONDS);
 
     for (String node : List.of("n1", "n4")) {
@@ -85,7 +88,7 @@ class MembershipChangeTest {
 
     // Removing n2: its clients are closed and it takes no new ones; the groups go on without it.
     Connection clientOfN2 = cluster.connect("n2");
-    assertThat(request("DELETE", "n1", "n2").statusCode()).isEqualTo(204);
+    assertThat(warrenctl("n1", "remove_member", "n2")).isEqualTo(0);
     for (String node : List.of("n1", "n3", "n4")) {
       Awaitility.await().atMost(PATIENCE).untilAsserted(() ->
           assertThat(cluster.node(node).groupMembers()).allSatisfy((group, members) ->
@@ -116,6 +119,16 @@ class MembershipChangeTest {
     // An admission is withdrawn like a removal.
     assertThat(request("DELETE", "n1", "n9").statusCode()).isEqualTo(204);
     assertThat(JSON.readTree(request("GET", "n1", "").body())).hasSize(3);
+  }
+
+  private int warrenctl(String via, String... command) {
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1",
+        "--port", Integer.toString(cluster.node(via).managementAddress().getPort())));
+    args.addAll(List.of(command));
+    StringWriter out = new StringWriter();
+    int code = WarrenCtl.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(out));
+    System.out.println("warrenctl " + String.join(" ", command) + " -> " + code + "\n" + out);
+    return code;
   }
 
   private HttpResponse<String> request(String method, String via, String node) throws Exception {
