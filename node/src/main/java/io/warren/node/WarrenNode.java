@@ -127,6 +127,9 @@ public final class WarrenNode implements AutoCloseable {
     for (String group : groups()) {
       awaitCaughtUp(group);
     }
+    if (joining) {
+      spreadLeaders();
+    }
     if (clustered && !joinSetting) {
       // Records the founding members' node indexes, once: later starts change nothing.
       await(raft.submit(ReplicatedCommandLog.META_GROUP,
@@ -243,6 +246,27 @@ public final class WarrenNode implements AutoCloseable {
         throw new IllegalStateException("no member of " + others + " answered within " + START_TIMEOUT_SECONDS + " s");
       }
     }
+  }
+
+  /**
+   * Gives the groups' preferred leaders (Raft priorities) to the current members in turn, as a
+   * new cluster spreads them, so that a node that joined takes its share of the partitions and
+   * the share of a removed one is taken over. A group's leader hands over once the preferred
+   * member has caught up. Failures are only logged: balance is not correctness.
+   */
+  private CompletableFuture<Void> spreadLeaders() {
+    List<String> members = raft.members(ReplicatedCommandLog.META_GROUP);
+    List<String> groups = groups();
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (int i = 0; i < groups.size() && !members.isEmpty(); i++) {
+      String group = groups.get(i);
+      String preferred = members.get(i % members.size());
+      chain = chain.thenCompose(v -> raft.preferLeader(group, preferred).exceptionally(e -> {
+        log.warn("Could not make {} the preferred leader of {}: {}", preferred, group, e.toString());
+        return null;
+      }));
+    }
+    return chain;
   }
 
   /** Becomes a member of every group: an empty replica here, which the group's leader then adds and fills. */
@@ -540,7 +564,7 @@ public final class WarrenNode implements AutoCloseable {
             ? raft.removeMember(group, node)
             : CompletableFuture.completedFuture(null));
       }
-      return chain.thenApply(r -> null);
+      return chain.thenCompose(r -> spreadLeaders());
     }
   }
 }

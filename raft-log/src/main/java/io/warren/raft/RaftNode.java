@@ -280,6 +280,37 @@ public final class RaftNode implements AutoCloseable {
         .build());
   }
 
+  /**
+   * Makes {@code nodeId} the preferred leader of {@code group} (the only member with a higher
+   * election priority): Ratis's leader hands over to it once it is caught up. Does nothing when
+   * it already is.
+   */
+  public CompletableFuture<Void> preferLeader(String group, String nodeId) {
+    GroupHandle h = groups.get(group);
+    if (h == null) {
+      return CompletableFuture.failedFuture(
+          new ReplicationException(ReplicationException.Kind.UNKNOWN_GROUP, "unknown group " + group));
+    }
+    List<RaftPeer> current = List.copyOf(h.currentGroup().getPeers());
+    List<RaftPeer> next = current.stream()
+        .map(p -> RaftPeer.newBuilder(p).setPriority(p.getId().toString().equals(nodeId) ? 1 : 0).build())
+        .toList();
+    if (next.stream().noneMatch(p -> p.getId().toString().equals(nodeId))) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(nodeId + " is not a member of group " + group));
+    }
+    boolean unchanged = true;
+    for (int i = 0; i < current.size(); i++) {
+      unchanged &= current.get(i).getPriority() == next.get(i).getPriority();
+    }
+    if (unchanged) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return changeMembers(group, org.apache.ratis.protocol.SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(next)
+        .build());
+  }
+
   /** The ids of {@code group}'s members as this node knows them (its replica's configuration). */
   public List<String> members(String group) {
     GroupHandle h = groups.get(group);

@@ -67,6 +67,9 @@ class MembershipChangeTest {
       assertThat(cluster.node(node).groupMembers()).allSatisfy((group, members) ->
           assertThat(members).as(group + " on " + node).containsExactly("n1", "n2", "n3", "n4"));
     }
+    // It takes its share of the partitions' leadership.
+    Awaitility.await().atMost(PATIENCE).until(() -> cluster.node("n1").leaders().values().stream()
+        .filter(l -> l.equals(java.util.Optional.of("n4"))).count() >= 1);
     JsonNode listed = JSON.readTree(request("GET", "n2", "").body());
     assertThat(listed).hasSize(4);
     assertThat(listed.get(3).get("name").asText()).isEqualTo("n4");
@@ -95,6 +98,9 @@ class MembershipChangeTest {
               assertThat(members).as(group + " on " + node).containsExactly("n1", "n3", "n4")));
     }
     Awaitility.await().atMost(PATIENCE).until(() -> !clientOfN2.isOpen());
+    // The remaining members share the leadership again, each leading some of the partitions.
+    Awaitility.await().atMost(PATIENCE).untilAsserted(() -> assertThat(cluster.node("n1").leaders().values())
+        .contains(java.util.Optional.of("n1"), java.util.Optional.of("n3"), java.util.Optional.of("n4")));
     assertThatThrownBy(() -> cluster.connect("n2")).isInstanceOf(Exception.class);
     cluster.stop("n2");
 
