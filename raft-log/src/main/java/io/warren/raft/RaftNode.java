@@ -185,28 +185,7 @@ public final class RaftNode implements AutoCloseable {
     if (!spec.members().contains(config.nodeId()) || hosts(raftGroup.getGroupId())) {
       return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.supplyAsync(
-            () -> {
-              writeGroupName(raftGroup.getGroupId(), spec.name());
-              GroupManagementRequest add =
-                  GroupManagementRequest.newAdd(
-                      localClientId, server.getId(), callIds.incrementAndGet(), raftGroup, false);
-              return server.groupManagementAsync(add);
-            },
-            adminPool)
-        .thenCompose(f -> f)
-        .handle(
-            (reply, e) -> {
-              Throwable cause = unwrap(e);
-              if (cause == null && reply != null && !reply.isSuccess()) {
-                cause = reply.getException();
-              }
-              if (cause == null || cause instanceof AlreadyExistsException) {
-                return null;
-              }
-              throw new CompletionException(
-                  new IllegalStateException("cannot add group " + spec.name() + ": " + cause, cause));
-            });
+    return hostLocally(spec.name(), raftGroup);
   }
 
   /**
@@ -221,12 +200,17 @@ public final class RaftNode implements AutoCloseable {
     if (hosts(gid)) {
       return CompletableFuture.completedFuture(null);
     }
+    return hostLocally(group, RaftGroup.valueOf(gid));
+  }
+
+  /** Starts this node's replica of {@code group} (one already there is fine). */
+  private CompletableFuture<Void> hostLocally(String name, RaftGroup group) {
     return CompletableFuture.supplyAsync(
             () -> {
-              writeGroupName(gid, group);
+              writeGroupName(group.getGroupId(), name);
               return server.groupManagementAsync(
                   GroupManagementRequest.newAdd(
-                      localClientId, server.getId(), callIds.incrementAndGet(), RaftGroup.valueOf(gid), false));
+                      localClientId, server.getId(), callIds.incrementAndGet(), group, false));
             },
             adminPool)
         .thenCompose(f -> f)
@@ -240,7 +224,7 @@ public final class RaftNode implements AutoCloseable {
                 return null;
               }
               throw new CompletionException(
-                  new IllegalStateException("cannot prepare group " + group + " for joining: " + cause, cause));
+                  new IllegalStateException("cannot start group " + name + " here: " + cause, cause));
             });
   }
 
