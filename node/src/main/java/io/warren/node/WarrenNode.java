@@ -146,13 +146,14 @@ public final class WarrenNode implements AutoCloseable {
     expiryTicker.start();
     memoryAlarm = MemoryAlarm.forHeap(config.get(WarrenConfig.MEMORY_HIGH_WATERMARK));
     amqp = new AmqpServer(config, commandLog, memoryAlarm, firstConnection);
+    commandLog.onQueueRemoved(amqp.queueCounters()::forget);
     amqp.start();
     if (removed) {
       amqp.fence(REMOVED);
     }
     metrics = new MetricsServer(
         new InetSocketAddress(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.METRICS_PORT)),
-        this::snapshot);
+        new MetricsServer.Sources(this::snapshot, amqp.queueCounters()::snapshot, raft::figures));
     try {
       metrics.start();
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.conf.RaftProperties;
@@ -78,12 +79,19 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
   private final Set<RaftPeerId> broken = ConcurrentHashMap.newKeySet();
   private RaftClient rpcHolder;
   private boolean closed;
+  /** For metrics: leaders learnt of and snapshots installed, since this node started. */
+  private final AtomicLong leaderChanges = new AtomicLong();
+  private final AtomicLong snapshotInstalls = new AtomicLong();
 
   GroupHandle(String name, RaftGroupId groupId, Host host, GroupSubmitter.Factory submitters) {
     this.name = name;
     this.groupId = groupId;
     this.host = host;
     this.submitter = submitters.create(name, this);
+  }
+
+  String name() {
+    return name;
   }
 
   RaftGroupId groupId() {
@@ -113,7 +121,23 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
   }
 
   @Override
+  public void snapshotInstalled() {
+    snapshotInstalls.incrementAndGet();
+  }
+
+  long leaderChanges() {
+    return leaderChanges.get();
+  }
+
+  long snapshotInstalls() {
+    return snapshotInstalls.get();
+  }
+
+  @Override
   public void leaderChanged(Optional<String> newLeader) {
+    if (newLeader.isPresent()) {
+      leaderChanges.incrementAndGet(); // an election (or a transfer) gave the group a leader
+    }
     leader = newLeader;
     newLeader.map(RaftPeerId::valueOf).ifPresent(id -> nextTarget = id);
     host.leaderChanged(name, newLeader);

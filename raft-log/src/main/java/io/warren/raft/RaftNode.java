@@ -488,6 +488,49 @@ public final class RaftNode implements AutoCloseable {
     };
   }
 
+  /**
+   * The figures of every group hosted on this node, for metrics: status, counters, log size on disk
+   * and store figures. Walks each group's log directory, so meant for scrapes, not hot paths.
+   */
+  public List<GroupFigures> figures() {
+    List<GroupFigures> out = new ArrayList<>();
+    for (GroupHandle h : groups.values()) {
+      division(h.groupId())
+          .ifPresent(
+              d ->
+                  out.add(
+                      new GroupFigures(
+                          h.name(),
+                          statusOf(d),
+                          h.leaderChanges(),
+                          h.snapshotInstalls(),
+                          logBytes(d),
+                          d.getStateMachine() instanceof ReplicatedStateMachine m
+                              ? m.storeStats()
+                              : Optional.empty())));
+    }
+    out.sort(java.util.Comparator.comparing(GroupFigures::group));
+    return out;
+  }
+
+  /** Bytes of the group's log segments (Ratis's {@code current} directory). */
+  private static long logBytes(RaftServer.Division d) {
+    Path dir = d.getRaftStorage().getStorageDir().getCurrentDir().toPath();
+    try (var files = Files.list(dir)) {
+      return files.mapToLong(RaftNode::sizeOrZero).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0; // the directory changes under us (segments rolled or purged): next scrape sees it
+    }
+  }
+
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0; // purged meanwhile
+    }
+  }
+
   /** Names of the groups this node knows (hosted or only submitted to). */
   public Set<String> groups() {
     return Set.copyOf(groups.keySet());

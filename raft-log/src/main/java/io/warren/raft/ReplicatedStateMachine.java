@@ -1,5 +1,7 @@
 package io.warren.raft;
 
+import io.warren.storage.StorageException;
+import io.warren.storage.StoreStats;
 import io.warren.storage.StoreBatch;
 import java.io.IOException;
 import java.util.Optional;
@@ -56,6 +58,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
     /** Leader changed (empty: no leader). Must not block: called under Ratis locks. */
     void leaderChanged(Optional<String> leader);
+
+    /** A snapshot from the leader was installed in place of this replica's state. */
+    void snapshotInstalled();
   }
 
   private final String groupName;
@@ -264,7 +269,17 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       applied = persisted.index();
       LOG.info("Group {}: installed snapshot {}, store at {}", groupName, latest, persisted);
     }
+    events.snapshotInstalled();
     events.applied(applied);
+  }
+
+  /** The store's figures for metrics; empty while the store is closed (replaced, or shut down). */
+  Optional<StoreStats> storeStats() {
+    try {
+      return Optional.of(database.store().stats());
+    } catch (StorageException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

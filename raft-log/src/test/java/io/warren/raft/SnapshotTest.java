@@ -75,6 +75,16 @@ class SnapshotTest {
       assertThat(rebuilt.countAtLastRestore).isGreaterThan(1000);
       assertThat(rebuilt.applyCalls.get()).isLessThan(800);
       assertThat(rebuilt.violation).isNull();
+      // Metrics see the install on n3 only, and every replica's log and store.
+      assertThat(figures(cluster, "n3").snapshotInstalls()).isPositive();
+      for (String id : List.of("n1", "n2")) {
+        GroupFigures f = figures(cluster, id);
+        assertThat(f.snapshotInstalls()).isZero();
+        assertThat(f.leaderChanges()).isPositive();
+        assertThat(f.logBytes()).isPositive();
+        assertThat(f.store()).hasValueSatisfying(store -> assertThat(store.sstBytes()).isPositive());
+        assertThat(f.status().appliedIndex()).isGreaterThan(1000);
+      }
 
       // After the install it is a normal replica: it applies new entries and can restart.
       submit(cluster, "n2", "c", 50, payload);
@@ -90,6 +100,13 @@ class SnapshotTest {
       assertThat(restarted.commands())
           .isEqualTo(cluster.machine("n1", GROUP.name()).commands());
     }
+  }
+
+  private static GroupFigures figures(TestCluster cluster, String id) {
+    return cluster.node(id).figures().stream()
+        .filter(f -> f.group().equals(GROUP.name()))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static void submit(TestCluster cluster, String via, String prefix, int n, String payload) {

@@ -43,6 +43,32 @@ class StoreTest {
   }
 
   @Test
+  void statsReportFilesMemtablesAndNoStallOnAnIdleStore() {
+    try (Store store = Stores.open(tmp.resolve("db"), OPTIONS)) {
+      try (StoreBatch batch = store.newBatch()) {
+        batch.put("meta", b("flushed"), b("to a table file"));
+        store.write(batch);
+      }
+      store.flush();
+      try (StoreBatch batch = store.newBatch()) {
+        batch.put("meta", b("unflushed"), b("in a memtable"));
+        store.write(batch);
+      }
+
+      StoreStats stats = store.stats();
+
+      assertThat(stats.sstBytes()).isPositive();
+      assertThat(stats.memtableBytes()).isPositive();
+      assertThat(stats.pendingCompactionBytes()).isNotNegative();
+      assertThat(stats.runningCompactions()).isNotNegative();
+      assertThat(stats.delayedWriteRate()).isZero();
+      assertThat(stats.writeStopped()).isFalse();
+      assertThat(stats.writeDelays()).isZero();
+      assertThat(stats.writeStops()).isZero();
+    }
+  }
+
+  @Test
   void withoutWriteLogACleanCloseKeepsEveryWrite() {
     StoreOptions unlogged = OPTIONS.withWriteLog(StoreOptions.WriteLog.NONE);
     try (Store store = Stores.open(tmp.resolve("db"), unlogged);

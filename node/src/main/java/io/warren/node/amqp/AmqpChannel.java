@@ -143,8 +143,20 @@ final class AmqpChannel {
 
   /** Mandatory publishes awaiting their reply, in submission order (for basic.return). */
   private final ArrayDeque<Message> mandatoryPending = new ArrayDeque<>();
-  private final ReplyHandler publishReply = this::onPublished;
-  private final ReplyHandler mandatoryReply = this::onMandatoryPublished;
+  private final PublishReply publishReply = this::onPublished;
+  private final PublishReply mandatoryReply = this::onMandatoryPublished;
+
+  /** A publish's reply handler: it takes the queues the message was routed to, for their counters. */
+  @FunctionalInterface
+  private interface PublishReply extends ReplyHandler {
+    @Override
+    void onPublished(Reply reply, List<QueueName> routedTo);
+
+    @Override
+    default void onReply(Reply reply) {
+      onPublished(reply, List.of());
+    }
+  }
 
   /** Direct reply-to consumer tag, if the client consumes from amq.rabbitmq.reply-to. */
   String replyToConsumer;
@@ -162,6 +174,12 @@ final class AmqpChannel {
   private void count(MessageEvent event, long n) {
     counts[event.ordinal()] += n;
     conn.count(event, n);
+  }
+
+  /** Counts one event of a message taken from {@code queue}: for the channel, the node and the queue. */
+  private void count(QueueName queue, MessageEvent event) {
+    count(event, 1);
+    conn.count(queue, event, 1);
   }
 
   /** This channel as the management API shows it; on the event loop. */
@@ -360,7 +378,7 @@ final class AmqpChannel {
       Reply outcome = conn.directReplyTo().deliver(message) ? Reply.ROUTED : Reply.UNROUTED;
       // Return and confirm go out in order with this channel's other publishes: after everything
       // submitted before has been applied.
-      conn.submit(new Command.Sync(ref), r -> afterPublish(message, p.mandatory(), outcome));
+      conn.submit(new Command.Sync(ref), r -> afterPublish(message, p.mandatory(), outcome, List.of()));
       return;
     }
     Command.Publish command = new Command.Publish(conn.vhost(), message);
@@ -380,15 +398,20 @@ final class AmqpChannel {
     }
   }
 
-  private void onPublished(Reply reply) {
-    afterPublish(null, false, reply);
+  private void onPublished(Reply reply, List<QueueName> routedTo) {
+    afterPublish(null, false, reply, routedTo);
   }
 
-  private void onMandatoryPublished(Reply reply) {
-    afterPublish(mandatoryPending.pollFirst(), true, reply);
+  private void onMandatoryPublished(Reply reply, List<QueueName> routedTo) {
+    afterPublish(mandatoryPending.pollFirst(), true, reply, routedTo);
   }
 
-  private void afterPublish(Message message, boolean mandatory, Reply reply) {
+  private void afterPublish(Message message, boolean mandatory, Reply reply, List<QueueName> routedTo) {
+    if (!(reply instanceof Reply.Failure)) {
+      for (QueueName q : routedTo) {
+        conn.count(q, MessageEvent.PUBLISH, 1);
+      }
+    }
     if (state != State.OPEN) {
       return;
     }
@@ -416,6 +439,9 @@ final class AmqpChannel {
     if (confirmMode) {
       confirmedSeq++;
       count(MessageEvent.CONFIRM, 1);
+      for (QueueName q : routedTo) {
+        conn.countIfCounted(q, MessageEvent.CONFIRM, 1);
+      }
       conn.markDirty(this);
     }
   }
@@ -484,6 +510,9 @@ final class AmqpChannel {
     }
     if (outcome == Outcome.ACK) {
       count(MessageEvent.ACK, settled.size());
+      for (Unacked u : settled.values()) {
+        conn.countIfCounted(u.queue(), MessageEvent.ACK, 1);
+      }
     }
     submitSettles(settled, outcome, null, txMode);
   }
@@ -608,15 +637,15 @@ final class AmqpChannel {
         if (!g.noAck()) {
           unacked.put(tag, new Unacked(ok.queue(), ok.messageId()));
         }
-        count(g.noAck() ? MessageEvent.GET_NO_ACK : MessageEvent.GET, 1);
+        count(ok.queue(), g.noAck() ? MessageEvent.GET_NO_ACK : MessageEvent.GET);
         if (ok.redelivered()) {
-          count(MessageEvent.REDELIVER, 1);
+          count(ok.queue(), MessageEvent.REDELIVER);
         }
         Message msg = ok.message();
         conn.sendContent(number, new BasicGetOk(tag, ok.redelivered(), msg.exchange(), msg.routingKey(),
             ok.messageCount()), msg.properties(), msg.body().bytes());
       } else {
-        count(MessageEvent.GET_EMPTY, 1);
+        count(queue, MessageEvent.GET_EMPTY);
         conn.send(number, new BasicGetEmpty());
       }
     });
@@ -632,9 +661,9 @@ final class AmqpChannel {
     if (!d.noAck()) {
       unacked.put(tag, new Unacked(d.queue(), d.messageId()));
     }
-    count(d.noAck() ? MessageEvent.DELIVER_NO_ACK : MessageEvent.DELIVER, 1);
+    count(d.queue(), d.noAck() ? MessageEvent.DELIVER_NO_ACK : MessageEvent.DELIVER);
     if (d.redelivered()) {
-      count(MessageEvent.REDELIVER, 1);
+      count(d.queue(), MessageEvent.REDELIVER);
     }
     Message msg = d.message();
     conn.sendContent(number, new BasicDeliver(d.consumerTag(), tag, d.redelivered(), msg.exchange(),

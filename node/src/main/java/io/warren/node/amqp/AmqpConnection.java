@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.warren.model.QueueName;
 import io.warren.model.ChannelRef;
 import io.warren.model.Command;
 import io.warren.model.Effect;
@@ -154,6 +155,16 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     registry.totals.add(event, n);
   }
 
+  /** Counts a message event of {@code queue}, which exists right now (see {@link QueueMessageCounters}). */
+  void count(QueueName queue, MessageEvent event, long n) {
+    registry.queues.add(queue, event, n);
+  }
+
+  /** Counts a message event of {@code queue}, which may be gone meanwhile. */
+  void countIfCounted(QueueName queue, MessageEvent event, long n) {
+    registry.queues.addIfCounted(queue, event, n);
+  }
+
   // ------------------------------------------------------------------ management
 
   /** This connection as the management API shows it, copied on its event loop. */
@@ -247,7 +258,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     for (Object item : batch.items()) {
       try {
         if (item instanceof PendingReply r) {
-          r.handler().onReply(r.reply());
+          r.deliver();
         } else if (item instanceof Effect.Deliver d) {
           AmqpChannel ch = channels.get(channelNumber(d.channel()));
           if (ch != null && ch.ref.equals(d.channel())) {

@@ -176,6 +176,11 @@ public final class AmqpServer implements AutoCloseable {
     return registry.totals.snapshot();
   }
 
+  /** What this node's clients did per queue, closed connections included. */
+  public QueueMessageCounters queueCounters() {
+    return registry.queues;
+  }
+
   /**
    * A connection id of this node's run that no client connection will get: for commands the
    * node submits on its own behalf that need a connection (the management API's basic.get).

@@ -6,11 +6,12 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * The node's open connections by id, for what crosses connections (direct reply-to, the
- * management API), and the node's message counters, which outlive them.
+ * management API), and the node's message counters (in total and per queue), which outlive them.
  */
 final class ConnectionRegistry {
   private final ConcurrentMap<Long, AmqpConnection> connections = new ConcurrentHashMap<>();
   final MessageCounters totals = new MessageCounters();
+  final QueueMessageCounters queues = new QueueMessageCounters();
 
   void add(AmqpConnection c) {
     connections.put(c.id(), c);

@@ -30,9 +30,15 @@ public interface ClientSession {
     private int applied;
 
     public void addReply(ReplyHandler handler, io.warren.model.Reply reply) {
+      addReply(handler, reply, java.util.List.of());
+    }
+
+    /** A publish's reply, with the queues it was routed to ({@link ReplyHandler#onPublished}). */
+    public void addReply(ReplyHandler handler, io.warren.model.Reply reply,
+        java.util.List<io.warren.model.QueueName> routedTo) {
       applied++;
       if (handler != null) {
-        items.add(new PendingReply(handler, reply));
+        items.add(new PendingReply(handler, reply, routedTo));
       }
     }
 
@@ -51,6 +57,13 @@ public interface ClientSession {
     }
   }
 
-  /** A reply with the handler it goes to. */
-  record PendingReply(ReplyHandler handler, io.warren.model.Reply reply) {}
+  /** A reply with the handler it goes to; for a publish, the queues it was routed to. */
+  record PendingReply(ReplyHandler handler, io.warren.model.Reply reply,
+      java.util.List<io.warren.model.QueueName> routedTo) {
+
+    /** Hands the reply to its handler. */
+    public void deliver() {
+      handler.onPublished(reply, routedTo);
+    }
+  }
 }

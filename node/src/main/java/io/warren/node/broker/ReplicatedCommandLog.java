@@ -2,8 +2,10 @@ package io.warren.node.broker;
 
 import io.warren.model.Broker;
 import io.warren.model.ChannelRef;
+import io.warren.model.Changes;
 import io.warren.model.Command;
 import io.warren.model.Effect;
+import io.warren.model.Message;
 import io.warren.model.Meta;
 import io.warren.model.QueueName;
 import io.warren.model.QueueState;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,6 +120,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     int outstanding;
     boolean routed;
     boolean failed;
+    /** For a client publish: the queues the node routed it to (the per-queue counters). */
+    List<QueueName> routedTo = List.of();
 
     Slot(SessionState owner, Submission submission) {
       this.owner = owner;
@@ -180,7 +185,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
           continue;
         }
         ClientSession.AppliedBatch out = outbox();
-        out.addReply(s.submission.onReply(), s.reply);
+        out.addReply(s.submission.onReply(), s.reply, s.routedTo);
         for (Effect e : s.effects) {
           out.addEffect(e);
         }
@@ -214,6 +219,10 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
    * in the metadata group: that is when this node's records change, as every other node's do.
    */
   private final Map<Command.Withdraw, List<TopologyRecords.Write>> withdrawnWrites = new HashMap<>();
+  /** Local queues that took the client publish being applied; broker thread only. */
+  private final List<QueueName> routedHere = new ArrayList<>(2);
+  private boolean collectingRoutes;
+  private volatile Consumer<QueueName> queueRemovedListener = q -> { };
 
   /**
    * @param broker the node's broker, made with {@link Broker#withReplicatedStandIns()}
@@ -227,12 +236,20 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     this.broker = broker;
     this.clustered = clustered;
     this.records = new TopologyRecords(broker, clustered);
-    broker.setChanges(records);
+    broker.setChanges(new ChangesTee(records, new Observations()));
     this.origin = origin;
     this.partitions = List.copyOf(partitions);
     this.thread = new Thread(this::run, "warren-broker");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * Tells {@code listener} (on the broker thread) of every queue that goes from this node's broker:
+   * deleted, expired, withdrawn, or the stand-in of a replicated queue deleted through any node.
+   */
+  public void onQueueRemoved(Consumer<QueueName> listener) {
+    this.queueRemovedListener = listener;
   }
 
   /** Connects the log to the Raft groups, once they run. Commands for them wait until then. */
@@ -646,11 +663,28 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
    * queues and relayed to the non-replicated queues of other nodes.
    */
   private void publish(SessionState s, Slot slot, Command p) {
-    Result r = applyHere(p);
+    boolean client = p instanceof Command.Publish;
+    collectingRoutes = client;
+    Result r;
+    try {
+      r = applyHere(p);
+    } finally {
+      collectingRoutes = false;
+    }
+    List<QueueName> here = routedHere.isEmpty() ? List.of() : List.copyOf(routedHere);
+    routedHere.clear();
     if (!(r.reply() instanceof Reply.Forward f)) {
+      slot.routedTo = here;
       slot.complete(r.reply());
       emitAll(r.effects());
       return;
+    }
+    if (client) {
+      List<QueueName> all = new ArrayList<>(here.size() + f.replicated().size() + f.remote().size());
+      all.addAll(here);
+      all.addAll(f.replicated());
+      all.addAll(f.remote());
+      slot.routedTo = all;
     }
     emitAll(r.effects());
     slot.routed = f.routedHere();
@@ -1037,6 +1071,24 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       if (s != null) {
         s.emit(e, key);
       }
+    }
+  }
+
+  /**
+   * What the node's per-queue counters need from its broker's changes: which local queues took the
+   * client publish being applied, and which queues went.
+   */
+  private final class Observations implements Changes {
+    @Override
+    public void messageAdded(QueueState queue, long id, Message message) {
+      if (collectingRoutes) {
+        routedHere.add(queue.name());
+      }
+    }
+
+    @Override
+    public void queueRemoved(QueueState queue) {
+      queueRemovedListener.accept(queue.name());
     }
   }
 }

@@ -72,7 +72,8 @@ public final class ManagementServer implements AutoCloseable {
     // A publish carries the payload in JSON, base64 at worst (4/3), plus its properties.
     this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxMessage * 4 / 3 + (1 << 20));
     BrokerAccess broker = new BrokerAccess(commandLog, partitions, figures, amqp);
-    this.rates = new Rates(() -> new Rates.Figures(amqp.messageTotals(), broker.figures(), broker.connections()),
+    this.rates = new Rates(() -> new Rates.Figures(amqp.messageTotals(), broker.figures(), broker.connections(),
+        amqp.queueCounters().snapshot()),
         statisticsInterval);
     String nodeName = config.get(WarrenConfig.NODE_ID);
     Views views = new Views(nodeName, rates);

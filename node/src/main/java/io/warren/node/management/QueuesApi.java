@@ -65,7 +65,7 @@ final class QueuesApi {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Topology.Vhost v : scope) {
       for (Topology.QueueDecl q : v.queues()) {
-        out.add(views.queue(q, figures.get(q.name()), owners.get(q.owner())));
+        out.add(withMessageStats(views.queue(q, figures.get(q.name()), owners.get(q.owner())), q.name()));
       }
     }
     return out;
@@ -73,11 +73,19 @@ final class QueuesApi {
 
   private ApiResponse show(ApiRequest r) {
     Topology.QueueDecl q = find(broker.topology(), name(r));
-    Map<String, Object> m = views.queue(q, figures().get(q.name()), owners(q.exclusive()).get(q.owner()));
+    Map<String, Object> m = withMessageStats(
+        views.queue(q, figures().get(q.name()), owners(q.exclusive()).get(q.owner())), q.name());
     m.put("consumer_details", ConnectionsApi.consumers(broker, views, k -> k.queue().equals(q.name())));
     m.put("deliveries", List.of());
     m.put("incoming", List.of());
     return ApiResponse.ok(m);
+  }
+
+  /** RabbitMQ's {@code message_stats} of a queue: what this node's clients did with it (docs/metrics.md). */
+  private Map<String, Object> withMessageStats(Map<String, Object> queue, QueueName name) {
+    queue.put("message_stats", views.messageStats(broker.amqp().queueCounters().of(name),
+        field -> Rates.queue(name.vhost(), name.name(), field)));
+    return queue;
   }
 
   private Map<QueueName, BrokerSnapshot.QueueFigures> figures() {

@@ -1,5 +1,6 @@
 package io.warren.node.management;
 
+import io.warren.model.QueueName;
 import io.warren.node.amqp.ConnectionInfo;
 import io.warren.node.amqp.MessageCounts;
 import io.warren.node.amqp.MessageEvent;
@@ -29,7 +30,8 @@ final class Rates implements AutoCloseable {
   record Sample(long nanos, Map<String, Long> values) {}
 
   /** The figures one sample takes, gathered by the caller's broker access. */
-  record Figures(MessageCounts totals, BrokerSnapshot queues, List<ConnectionInfo> connections) {}
+  record Figures(MessageCounts totals, BrokerSnapshot queues, List<ConnectionInfo> connections,
+      Map<QueueName, MessageCounts> queueCounts) {}
 
   private final Supplier<Figures> source;
   private final ScheduledExecutorService timer;
@@ -54,6 +56,12 @@ final class Rates implements AutoCloseable {
         values.put(total(e.statName()), f.totals().get(e));
       }
       values.put(total("deliver_get"), f.totals().deliverGet());
+      f.queueCounts().forEach((q, counts) -> {
+        for (MessageEvent e : MessageEvent.values()) {
+          values.put(queue(q.vhost(), q.name(), e.statName()), counts.get(e));
+        }
+        values.put(queue(q.vhost(), q.name(), "deliver_get"), counts.deliverGet());
+      });
       long ready = 0;
       long unacked = 0;
       for (BrokerSnapshot.QueueFigures q : f.queues().queues()) {

@@ -3,15 +3,20 @@ package io.warren.node.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
+import io.warren.model.QueueName;
+import io.warren.node.amqp.MessageCounts;
+import io.warren.raft.GroupFigures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +25,8 @@ import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code GET /metrics} in the Prometheus text format (or OpenMetrics when the scraper asks
- * for it): broker gauges from {@link BrokerCollector} plus Micrometer's JVM and process meters.
+ * for it): broker gauges ({@link BrokerCollector}), per-queue message counters ({@link
+ * QueueCountersCollector}), Raft and RocksDB figures per group ({@link GroupCollector}) and
+ * Micrometer's JVM and process meters.
  * Requests are handled one at a time on a single daemon thread of its own, so a scrape never runs
  * on an AMQP event loop and only ever waits for the broker thread with a timeout.
  *
@@ -52,21 +61,33 @@ public final class MetricsServer implements AutoCloseable {
   private ExecutorService executor;
 
   /**
-   * @param snapshots asks the broker thread for a snapshot; called once per scrape
+   * Where a scrape's figures come from; each is called once per scrape.
+   *
+   * @param broker asks the broker thread for a snapshot
+   * @param queueCounters the front end's per-queue message counters
+   * @param groups the Raft groups hosted on this node, with their stores
    */
-  public MetricsServer(InetSocketAddress bindAddress, Supplier<CompletableFuture<BrokerSnapshot>> snapshots) {
-    this(bindAddress, snapshots, SNAPSHOT_TIMEOUT);
+  public record Sources(
+      Supplier<CompletableFuture<BrokerSnapshot>> broker,
+      Supplier<Map<QueueName, MessageCounts>> queueCounters,
+      Supplier<List<GroupFigures>> groups) {}
+
+  public MetricsServer(InetSocketAddress bindAddress, Sources sources) {
+    this(bindAddress, sources, SNAPSHOT_TIMEOUT);
   }
 
-  MetricsServer(InetSocketAddress bindAddress, Supplier<CompletableFuture<BrokerSnapshot>> snapshots,
-      Duration snapshotTimeout) {
+  MetricsServer(InetSocketAddress bindAddress, Sources sources, Duration snapshotTimeout) {
     this.bindAddress = bindAddress;
     new JvmMemoryMetrics().bindTo(meters);
     gcMetrics.bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
+    new ClassLoaderMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     new UptimeMetrics().bindTo(meters);
-    new BrokerCollector(snapshots, snapshotTimeout).register(collectors);
+    new FileDescriptorMetrics().bindTo(meters);
+    new BrokerCollector(sources.broker(), snapshotTimeout).register(collectors);
+    new QueueCountersCollector(sources.queueCounters()).register(collectors);
+    new GroupCollector(sources.groups()).register(collectors);
   }
 
   /** Binds the listener; fails if the port is taken. */

@@ -379,6 +379,13 @@ class ManagementApiTest {
       await().untilAsserted(() -> assertThat(findBy(api.get("/api/channels").json(), "name", connName + " (1)")
           .path("message_stats").path("publish").asInt()).isEqualTo(1));
       assertThat(api.get("/api/connections/" + enc(connName) + "/channels").json().size()).isEqualTo(1);
+      await().untilAsserted(() -> {
+        JsonNode stats = api.get("/api/queues/" + ROOT + "/" + enc(queue)).json().path("message_stats");
+        assertThat(stats.path("publish").asInt()).isEqualTo(1);
+        assertThat(stats.path("deliver_get").asInt()).isEqualTo(1);
+        assertThat(stats.path("ack").asInt()).isZero();
+        assertThat(stats.path("publish_details").path("rate").isNumber()).isTrue();
+      });
 
       JsonNode consumer = await().until(() -> findBy(api.get("/api/consumers").json(), "consumer_tag", "ctag-it"),
           c -> c != null);

@@ -313,16 +313,34 @@ public final class RocksStore implements Store {
           long live = 0;
           long sst = 0;
           long mem = 0;
+          long pending = 0;
+          long delays = 0;
+          long stops = count(db.getMapProperty("rocksdb.db-write-stall-stats"), "write-buffer-manager-limit-stops");
           for (ColumnFamilyHandle h : handles.values()) {
             keys += db.getLongProperty(h, "rocksdb.estimate-num-keys");
             live += db.getLongProperty(h, "rocksdb.estimate-live-data-size");
             sst += db.getLongProperty(h, "rocksdb.total-sst-files-size");
             sst += db.getLongProperty(h, "rocksdb.total-blob-file-size");
             mem += db.getLongProperty(h, "rocksdb.cur-size-all-mem-tables");
+            pending += db.getLongProperty(h, "rocksdb.estimate-pending-compaction-bytes");
+            Map<String, String> stalls = db.getMapProperty(h, "rocksdb.cf-write-stall-stats");
+            delays += count(stalls, "total-delays");
+            stops += count(stalls, "total-stops");
           }
-          return new StoreStats(keys, live, sst, mem);
+          // These three are the whole database's, not a family's.
+          return new StoreStats(keys, live, sst, mem, pending,
+              db.getLongProperty("rocksdb.num-running-compactions"),
+              db.getLongProperty("rocksdb.actual-delayed-write-rate"),
+              db.getLongProperty("rocksdb.is-write-stopped") != 0,
+              delays, stops);
         },
         "stats");
+  }
+
+  /** A counter out of a RocksDB map property; 0 when this RocksDB version does not report it. */
+  private static long count(Map<String, String> property, String key) {
+    String value = property.get(key);
+    return value == null ? 0 : Long.parseLong(value.trim());
   }
 
   @Override

@@ -1,0 +1,94 @@
+package io.warren.node.broker;
+
+import io.warren.model.Binding;
+import io.warren.model.Changes;
+import io.warren.model.Exchange;
+import io.warren.model.Message;
+import io.warren.model.QueueState;
+
+/**
+ * Reports every change to two listeners, first then second: the node's broker has one listener
+ * slot, which its topology records and its per-queue counters share. Must forward every method of
+ * {@link Changes} ({@code ChangesTeeTest} checks that a new one is not forgotten).
+ */
+final class ChangesTee implements Changes {
+  private final Changes first;
+  private final Changes second;
+
+  ChangesTee(Changes first, Changes second) {
+    this.first = first;
+    this.second = second;
+  }
+
+  @Override
+  public void vhostAdded(String vhost) {
+    first.vhostAdded(vhost);
+    second.vhostAdded(vhost);
+  }
+
+  @Override
+  public void exchangeAdded(Exchange exchange) {
+    first.exchangeAdded(exchange);
+    second.exchangeAdded(exchange);
+  }
+
+  @Override
+  public void exchangeRemoved(Exchange exchange) {
+    first.exchangeRemoved(exchange);
+    second.exchangeRemoved(exchange);
+  }
+
+  @Override
+  public void queueAdded(QueueState queue) {
+    first.queueAdded(queue);
+    second.queueAdded(queue);
+  }
+
+  @Override
+  public void queueRemoved(QueueState queue) {
+    first.queueRemoved(queue);
+    second.queueRemoved(queue);
+  }
+
+  @Override
+  public void bindingAdded(Binding binding) {
+    first.bindingAdded(binding);
+    second.bindingAdded(binding);
+  }
+
+  @Override
+  public void bindingRemoved(Binding binding) {
+    first.bindingRemoved(binding);
+    second.bindingRemoved(binding);
+  }
+
+  @Override
+  public void messageAdded(QueueState queue, long id, Message message) {
+    first.messageAdded(queue, id, message);
+    second.messageAdded(queue, id, message);
+  }
+
+  @Override
+  public void messageRemoved(QueueState queue, long id, Message message) {
+    first.messageRemoved(queue, id, message);
+    second.messageRemoved(queue, id, message);
+  }
+
+  @Override
+  public void messageExpires(QueueState queue, long id, Message message, long expiresAt) {
+    first.messageExpires(queue, id, message, expiresAt);
+    second.messageExpires(queue, id, message, expiresAt);
+  }
+
+  @Override
+  public void deliveryCounted(QueueState queue, long id, Message message, int count) {
+    first.deliveryCounted(queue, id, message, count);
+    second.deliveryCounted(queue, id, message, count);
+  }
+
+  @Override
+  public void messageDelivered(QueueState queue, long id) {
+    first.messageDelivered(queue, id);
+    second.messageDelivered(queue, id);
+  }
+}
