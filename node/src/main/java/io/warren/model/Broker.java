@@ -52,6 +52,8 @@ public final class Broker {
 
   private static final class ConnectionState {
     final String vhost;
+    /** Who logged in; null where the connection is known only from its channels or a snapshot. */
+    String user;
     final Set<ChannelRef> channels = new LinkedHashSet<>();
     final Set<QueueName> exclusiveQueues = new LinkedHashSet<>();
 
@@ -61,6 +63,11 @@ public final class Broker {
   }
 
   private final Map<String, VirtualHost> vhosts = new LinkedHashMap<>();
+  /**
+   * Users and permissions: an immutable value replaced at each change, volatile so that logins
+   * and permission checks on other threads read the latest one without going through apply.
+   */
+  private volatile AccessControl access = AccessControl.EMPTY;
   private final Map<Long, ConnectionState> connections = new LinkedHashMap<>();
   private final Map<ChannelRef, ChannelState> channels = new HashMap<>();
   private final Router router;
@@ -377,6 +384,14 @@ public final class Broker {
         changes.vhostAdded(c.vhost());
       }
       return Reply.OK;
+    } else if (command instanceof Command.DeleteVhost c) {
+      return deleteVhost(c);
+    } else if (command instanceof Command.AccessCommand c) {
+      access = access.apply(c, vhosts::containsKey, changes);
+      if (c instanceof Command.DeleteUser d) {
+        revokeConnections(conn -> d.name().equals(conn.user), "user '" + d.name() + "' is deleted");
+      }
+      return Reply.OK;
     } else if (command instanceof Command.Relay c) {
       out().add(new Effect.Relayed(c.queues(), c.message()));
       return Reply.ROUTED;
@@ -400,6 +415,16 @@ public final class Broker {
   }
 
   // ---------------------------------------------------------------- inspection
+
+  /** Users and permissions; safe to call from any thread (an immutable value). */
+  public AccessControl access() {
+    return access;
+  }
+
+  /** Restoring from stored records: users and permissions start empty and the records refill them. */
+  public void resetAccess() {
+    access = AccessControl.EMPTY;
+  }
 
   /** Every virtual host, read-only; for inspection on the thread that applies commands. */
   public Collection<VirtualHost> vhosts() {
@@ -461,6 +486,36 @@ public final class Broker {
       throw new AmqpFailure(ReplyCode.NOT_ALLOWED, "vhost " + c.vhost() + " not found");
     }
     connections.putIfAbsent(c.connection(), new ConnectionState(c.vhost()));
+    connections.get(c.connection()).user = c.user();
+    return Reply.OK;
+  }
+
+  /** Closes the connections {@code which} selects here and tells their nodes to drop the clients. */
+  private void revokeConnections(java.util.function.Predicate<ConnectionState> which, String reason) {
+    for (Map.Entry<Long, ConnectionState> e : List.copyOf(connections.entrySet())) {
+      if (which.test(e.getValue())) {
+        closeConnection(new CloseConnection(e.getKey()));
+        out().add(new Effect.ConnectionRevoked(e.getKey(), reason));
+      }
+    }
+  }
+
+  private Reply deleteVhost(Command.DeleteVhost c) {
+    VirtualHost vh = vhostOf(c.vhost());
+    revokeConnections(conn -> c.vhost().equals(conn.vhost), "vhost '" + c.vhost() + "' is deleted");
+    for (QueueState q : List.copyOf(vh.queues.values())) {
+      if (vh.queues.get(q.name().name()) == q) {
+        removeQueue(vh, q);
+      }
+    }
+    for (Exchange x : List.copyOf(vh.exchanges.values())) {
+      if (vh.exchanges.get(x.name().name()) == x) {
+        removeExchange(vh, x);
+      }
+    }
+    vhosts.remove(c.vhost());
+    access = access.withoutVhost(c.vhost(), changes);
+    changes.vhostRemoved(c.vhost());
     return Reply.OK;
   }
 

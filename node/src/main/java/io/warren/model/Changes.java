@@ -11,6 +11,23 @@ public interface Changes {
 
   default void vhostAdded(String vhost) {}
 
+  /** The vhost is gone; what was in it was reported removed first. */
+  default void vhostRemoved(String vhost) {}
+
+  /** A user was created or changed (password, tags). */
+  default void userSet(AccessControl.User user) {}
+
+  /** A user was deleted; its permissions were reported cleared first. */
+  default void userRemoved(String user) {}
+
+  default void permissionSet(AccessControl.Permission permission) {}
+
+  default void permissionCleared(AccessControl.Permission permission) {}
+
+  default void topicPermissionSet(AccessControl.TopicPermission permission) {}
+
+  default void topicPermissionCleared(AccessControl.TopicPermission permission) {}
+
   default void exchangeAdded(Exchange exchange) {}
 
   default void exchangeRemoved(Exchange exchange) {}

@@ -41,6 +41,12 @@ public sealed interface Command {
 
   record AddVhost(String vhost) implements Command {}
 
+  /**
+   * Deletes a vhost with everything in it, as RabbitMQ does: its queues (with their messages),
+   * exchanges and bindings, every permission on it, and its connections (closed with 320).
+   */
+  record DeleteVhost(String vhost) implements Command {}
+
   record DeclareExchange(
       ExchangeName name, String type, boolean passive, boolean durable, boolean autoDelete, boolean internal,
       Arguments arguments) implements Command {}
@@ -188,6 +194,57 @@ public sealed interface Command {
       Objects.requireNonNull(message);
     }
   }
+
+  // ---- users and permissions (kept in AccessControl) ----
+
+  /**
+   * A change to users or permissions, applied by {@link AccessControl#apply}. Passwords arrive as
+   * hashes ({@link PasswordHash}) made by the node that received them, never in clear.
+   */
+  sealed interface AccessCommand extends Command {}
+
+  /**
+   * Creates a user, or updates one: its tags, and its password unless {@code passwordHash} is null
+   * (the empty hash: no password).
+   */
+  record PutUser(String name, String passwordHash, List<String> tags) implements AccessCommand {
+    public PutUser {
+      Objects.requireNonNull(name);
+      tags = List.copyOf(tags);
+    }
+  }
+
+  /** Deletes a user with its permissions; its connections are closed with 320. */
+  record DeleteUser(String name) implements AccessCommand {}
+
+  /** A user's new password hash (the empty hash: no password). */
+  record ChangePassword(String name, String passwordHash) implements AccessCommand {}
+
+  record SetUserTags(String name, List<String> tags) implements AccessCommand {
+    public SetUserTags {
+      tags = List.copyOf(tags);
+    }
+  }
+
+  /** A user's configure, write and read regular expressions on a vhost (RabbitMQ's semantics). */
+  record SetPermissions(String user, String vhost, String configure, String write, String read)
+      implements AccessCommand {}
+
+  record ClearPermissions(String user, String vhost) implements AccessCommand {}
+
+  /** A user's write and read regular expressions for routing keys through a topic exchange. */
+  record SetTopicPermissions(String user, String vhost, String exchange, String write, String read)
+      implements AccessCommand {}
+
+  /** Clears a user's topic permissions on a vhost: for one exchange, or all when {@code exchange} is null. */
+  record ClearTopicPermissions(String user, String vhost, String exchange) implements AccessCommand {}
+
+  /**
+   * A node's start: when there are no users at all (a new store), {@code name} is created, an
+   * administrator with every permission on the default vhost, as RabbitMQ creates its default user.
+   * Otherwise nothing changes, so every node may submit it.
+   */
+  record AddDefaultUser(String name, String passwordHash) implements AccessCommand {}
 
   enum Outcome {
     ACK,

@@ -32,6 +32,12 @@ public sealed interface Effect {
   record ConnectionForced(long connection) implements Effect {}
 
   /**
+   * What the connection was allowed to use is gone (its vhost or its user was deleted): close it
+   * with 320 CONNECTION_FORCED and {@code reason}, as RabbitMQ does.
+   */
+  record ConnectionRevoked(long connection, String reason) implements Effect {}
+
+  /**
    * A relayed publish ({@link Command.Relay}) arrived: the node that holds any of {@code queues}
    * (non-replicated queues live on one node) enqueues {@code message} in them.
    */

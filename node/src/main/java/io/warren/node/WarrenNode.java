@@ -4,6 +4,7 @@ import io.warren.model.Broker;
 import io.warren.model.Command;
 import io.warren.model.ConnectionIds;
 import io.warren.node.amqp.AmqpServer;
+import io.warren.node.amqp.PasswordHasher;
 import io.warren.node.amqp.WirePropertiesCodec;
 import io.warren.node.broker.ExpiryTicker;
 import io.warren.node.broker.MemoryAlarm;
@@ -139,6 +140,13 @@ public final class WarrenNode implements AutoCloseable {
     // A single node also drops transient messages; in a cluster the queues lived on elsewhere.
     await(commandLog.submit(new Command.Restarted(firstConnection, !clustered)),
         "closing the connections of the last run");
+    if (commandLog.access().users().isEmpty()) {
+      // A new store (as RabbitMQ, when there are no users): the configured default user, an
+      // administrator with every permission on "/". Every node of a new cluster may send it; the
+      // first applied wins, the others find a user and change nothing.
+      await(commandLog.submit(new Command.AddDefaultUser(config.get(WarrenConfig.DEFAULT_USER),
+          PasswordHasher.hash(config.get(WarrenConfig.DEFAULT_PASS)))), "creating the default user");
+    }
     log.info("Node {} (run {}, node index {}) recovered its queues in {} ms", nodeId, run, layout.nodeIndex(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 

@@ -2,6 +2,7 @@ package io.warren.node.amqp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.warren.model.AccessControl.Kind;
 import io.warren.model.AmqpFailure;
 import io.warren.model.Arguments;
 import io.warren.model.ChannelRef;
@@ -14,11 +15,13 @@ import io.warren.model.Message;
 import io.warren.model.MessageBody;
 import io.warren.model.QueueName;
 import io.warren.model.Reply;
+import io.warren.model.Resource;
 import io.warren.node.broker.ReplyHandler;
 import io.warren.protocol.AmqpException;
 import io.warren.protocol.ReplyCode;
 import io.warren.protocol.content.BasicProperties;
 import io.warren.protocol.frame.AmqpCommand;
+import io.warren.protocol.types.FieldTable;
 import io.warren.protocol.method.AccessRequest;
 import io.warren.protocol.method.AccessRequestOk;
 import io.warren.protocol.method.AmqpMethod;
@@ -218,29 +221,41 @@ final class AmqpChannel {
       queueDeclare(q);
     } else if (m instanceof QueueBind b) {
       QueueName q = queue(b.queue());
+      checkBinding(exchange(b.exchange()), q, routingKeyShortcut(b.queue(), b.routingKey()));
       submit(m, new Command.Bind(exchange(b.exchange()), q, routingKeyShortcut(b.queue(), b.routingKey()),
           FieldTables.toArguments(b.arguments()), conn.id()), b.noWait(), r -> new QueueBindOk());
     } else if (m instanceof QueueUnbind u) {
+      checkBinding(exchange(u.exchange()), queue(u.queue()), routingKeyShortcut(u.queue(), u.routingKey()));
       submit(m, new Command.Unbind(exchange(u.exchange()), queue(u.queue()),
           routingKeyShortcut(u.queue(), u.routingKey()), FieldTables.toArguments(u.arguments()), conn.id()),
           false, r -> new QueueUnbindOk());
     } else if (m instanceof QueuePurge p) {
+      conn.permissions().check(Kind.READ, queue(p.queue()));
       submit(m, new Command.PurgeQueue(queue(p.queue()), conn.id()), p.noWait(),
           r -> new QueuePurgeOk(((Reply.MessageCount) r).messageCount()));
     } else if (m instanceof QueueDelete d) {
+      conn.permissions().check(Kind.CONFIGURE, queue(d.queue()));
       submit(m, new Command.DeleteQueue(queue(d.queue()), d.ifUnused(), d.ifEmpty(), conn.id()), d.noWait(),
           r -> new QueueDeleteOk(((Reply.MessageCount) r).messageCount()));
     } else if (m instanceof ExchangeDeclare x) {
+      if (!x.passive()) {
+        checkExchangeDeclare(exchange(x.exchange()), x.arguments());
+      }
       submit(m, new Command.DeclareExchange(exchange(x.exchange()), x.type(), x.passive(), x.durable(),
           x.autoDelete(), x.internal(), FieldTables.toArguments(x.arguments())), x.noWait(),
           r -> new ExchangeDeclareOk());
     } else if (m instanceof ExchangeDelete x) {
+      if (!x.exchange().isEmpty()) {
+        conn.permissions().check(Kind.CONFIGURE, exchange(x.exchange()));
+      }
       submit(m, new Command.DeleteExchange(exchange(x.exchange()), x.ifUnused()), x.noWait(),
           r -> new ExchangeDeleteOk());
     } else if (m instanceof ExchangeBind b) {
+      checkBinding(exchange(b.source()), exchange(b.destination()), b.routingKey());
       submit(m, new Command.Bind(exchange(b.source()), exchange(b.destination()), b.routingKey(),
           FieldTables.toArguments(b.arguments()), conn.id()), b.noWait(), r -> new ExchangeBindOk());
     } else if (m instanceof ExchangeUnbind u) {
+      checkBinding(exchange(u.source()), exchange(u.destination()), u.routingKey());
       submit(m, new Command.Unbind(exchange(u.source()), exchange(u.destination()), u.routingKey(),
           FieldTables.toArguments(u.arguments()), conn.id()), u.noWait(), r -> new ExchangeUnbindOk());
     } else if (m instanceof ChannelFlow f) {
@@ -273,6 +288,55 @@ final class AmqpChannel {
       throw new AmqpException(ReplyCode.COMMAND_INVALID, "unexpected method " + m.name() + " on channel " + number,
           m.classId(), m.methodId());
     }
+  }
+
+  // ------------------------------------------------------------------ permissions (RabbitMQ's rules)
+
+  /**
+   * Binding and unbinding: write on the destination, read on the source, and the key against the
+   * user's topic read permission on the source. The default exchange is refused by the model, with
+   * RabbitMQ's text, before the read check would be.
+   */
+  private void checkBinding(ExchangeName source, Resource destination, String key) {
+    PermissionChecks can = conn.permissions();
+    can.check(Kind.WRITE, destination);
+    if (!source.isDefault() && !(destination instanceof ExchangeName d && d.isDefault())) {
+      can.check(Kind.READ, source);
+      can.checkTopic(Kind.READ, source, key);
+    }
+  }
+
+  /** Configure on the exchange; an alternate exchange needs write on it and read on this one. */
+  private void checkExchangeDeclare(ExchangeName name, FieldTable arguments) {
+    if (name.isDefault()) {
+      return; // the model refuses it with RabbitMQ's text
+    }
+    PermissionChecks can = conn.permissions();
+    can.check(Kind.CONFIGURE, name);
+    String alternate = stringArgument(arguments, "alternate-exchange");
+    if (alternate != null) {
+      can.check(Kind.WRITE, exchange(alternate));
+      can.check(Kind.READ, name);
+    }
+  }
+
+  /** Configure on the queue; a dead-letter exchange needs read on the queue and write on it. */
+  private void checkQueueDeclare(QueueName name, FieldTable arguments) {
+    PermissionChecks can = conn.permissions();
+    can.check(Kind.CONFIGURE, name);
+    String dlx = stringArgument(arguments, "x-dead-letter-exchange");
+    if (dlx != null) {
+      can.check(Kind.READ, name);
+      can.check(Kind.WRITE, exchange(dlx));
+    }
+  }
+
+  private static String stringArgument(FieldTable arguments, String key) {
+    if (arguments == null || arguments.get(key) == null) {
+      return null;
+    }
+    Object v = arguments.get(key).toJava();
+    return v == null ? null : v.toString();
   }
 
   private static AmqpException precondition(String text, AmqpMethod m) {
@@ -322,6 +386,9 @@ final class AmqpChannel {
     boolean serverNamed = q.queue().isEmpty() && !q.passive();
     String name = serverNamed ? Names.queueName() : q.queue();
     QueueName qn = q.passive() && q.queue().isEmpty() ? queue("") : new QueueName(conn.vhost(), name);
+    if (!q.passive()) {
+      checkQueueDeclare(qn, q.arguments());
+    }
     conn.submit(new Command.DeclareQueue(qn, q.passive(), q.durable(), q.exclusive(), q.autoDelete(),
         FieldTables.toArguments(q.arguments()), conn.id(), serverNamed), reply -> {
           if (reply instanceof Reply.Failure f) {
@@ -341,6 +408,9 @@ final class AmqpChannel {
     if (p.immediate()) {
       throw new AmqpException(ReplyCode.NOT_IMPLEMENTED, "immediate=true", p.classId(), p.methodId());
     }
+    ExchangeName target = exchange(p.exchange());
+    conn.permissions().check(Kind.WRITE, target);
+    conn.permissions().checkTopic(Kind.WRITE, target, p.routingKey());
     conn.onPublish();
     count(MessageEvent.PUBLISH, 1);
     byte[] props = ByteBufUtil.getBytes(properties);
@@ -582,6 +652,7 @@ final class AmqpChannel {
       return;
     }
     QueueName queue = queue(c.queue());
+    conn.permissions().check(Kind.READ, queue);
     LocalConsumer consumer = new LocalConsumer(tag, c.noAck());
     consumers.put(tag, consumer);
     conn.submit(new Command.Consume(ref, queue, tag, c.noAck(), c.exclusive(), consumerPrefetch, INITIAL_CREDIT,
@@ -627,6 +698,7 @@ final class AmqpChannel {
 
   private void get(BasicGet g) {
     QueueName queue = queue(g.queue());
+    conn.permissions().check(Kind.READ, queue);
     conn.submit(new Command.Get(ref, queue, g.noAck()), reply -> {
       if (reply instanceof Reply.Failure f) {
         fail(f, g);

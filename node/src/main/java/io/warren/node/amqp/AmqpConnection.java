@@ -95,6 +95,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   private State state = State.AWAIT_HEADER;
   private String user;
   private String vhost;
+  /** Set when the connection opens its vhost. */
+  private PermissionChecks permissions;
   private FieldTable clientProperties = FieldTable.EMPTY;
   private String authMechanism = "";
   private long connectedAt;
@@ -144,6 +146,10 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
 
   String vhost() {
     return vhost;
+  }
+
+  PermissionChecks permissions() {
+    return permissions;
   }
 
   DirectReplyTo directReplyTo() {
@@ -269,6 +275,8 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
           if (ch != null && ch.ref.equals(c.channel())) {
             ch.consumerCancelled(c);
           }
+        } else if (item instanceof Effect.ConnectionRevoked r) {
+          throw new AmqpException(ReplyCode.CONNECTION_FORCED, r.reason());
         } else if (item instanceof Effect.ConnectionForced) {
           throw new AmqpException(ReplyCode.CONNECTION_FORCED, "this node was declared down by the cluster; reconnect");
         }
@@ -595,7 +603,14 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
       if (state != State.OPENING) {
         return;
       }
+      // After the model found the vhost, as RabbitMQ says "not found" before "refused".
+      if (!PermissionChecks.mayOpen(authenticator.access(), user, requested)) {
+        connectionError(new AmqpException(ReplyCode.NOT_ALLOWED, "access to vhost '" + requested
+            + "' refused for user '" + user + "'", m.classId(), m.methodId()));
+        return;
+      }
       vhost = requested;
+      permissions = new PermissionChecks(authenticator::access, user, requested);
       state = State.OPEN;
       send(0, new ConnectionOpenOk());
       memoryAlarm.addListener(alarmListener);

@@ -65,7 +65,7 @@ public final class AmqpServer implements AutoCloseable {
     connectionIds.set(connectionIdBase);
     this.commandLog = commandLog;
     this.memoryAlarm = memoryAlarm;
-    this.authenticator = new Authenticator(config);
+    this.authenticator = new Authenticator(config, commandLog::access);
     this.limits = new AmqpConnection.Limits(config.get(WarrenConfig.FRAME_MAX), config.get(WarrenConfig.CHANNEL_MAX),
         config.get(WarrenConfig.HEARTBEAT), config.get(WarrenConfig.MAX_MESSAGE_SIZE),
         config.get(WarrenConfig.NODE_ID));

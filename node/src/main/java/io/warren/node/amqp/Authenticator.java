@@ -2,6 +2,8 @@ package io.warren.node.amqp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.warren.model.AccessControl;
+import io.warren.model.PasswordHash;
 import io.warren.node.config.WarrenConfig;
 import io.warren.protocol.types.FieldTable;
 import io.warren.protocol.types.LongString;
@@ -9,14 +11,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Checks a login from connection.start-ok: PLAIN ({@code \0user\0password}) or AMQPLAIN (a field
- * table without its length, with LOGIN and PASSWORD). Today the only user is the configured
- * default one; users listed in {@code loopback-users} may connect from loopback addresses only,
- * as in RabbitMQ. The management API checks HTTP basic auth here too ({@link #verify}).
+ * table without its length, with LOGIN and PASSWORD), against the users of the replicated access
+ * control ({@link AccessControl}: password hashes as RabbitMQ's); users listed in {@code
+ * loopback-users} may connect from loopback addresses only, as in RabbitMQ. The management API
+ * checks HTTP basic auth here too ({@link #verify}).
  */
 public final class Authenticator {
   static final String MECHANISMS = "PLAIN AMQPLAIN";
@@ -28,14 +31,17 @@ public final class Authenticator {
     }
   }
 
-  private final String user;
-  private final byte[] password;
+  private final Supplier<AccessControl> access;
   private final List<String> loopbackUsers;
 
-  public Authenticator(WarrenConfig config) {
-    this.user = config.get(WarrenConfig.DEFAULT_USER);
-    this.password = config.get(WarrenConfig.DEFAULT_PASS).getBytes(StandardCharsets.UTF_8);
+  public Authenticator(WarrenConfig config, Supplier<AccessControl> access) {
+    this.access = access;
     this.loopbackUsers = config.get(WarrenConfig.LOOPBACK_USERS);
+  }
+
+  /** Users and permissions as last applied. */
+  public AccessControl access() {
+    return access.get();
   }
 
   static boolean supports(String mechanism) {
@@ -52,8 +58,7 @@ public final class Authenticator {
 
   /** Checks a user name and password sent from {@code remote}, whatever the protocol. */
   public Outcome verify(String login, String pass, SocketAddress remote) {
-    boolean ok = login.equals(user)
-        && MessageDigest.isEqual(pass.getBytes(StandardCharsets.UTF_8), password);
+    boolean ok = access.get().user(login).map(u -> PasswordHash.matches(u.passwordHash(), pass)).orElse(false);
     if (!ok) {
       return new Outcome(login, "invalid credentials for user '" + login + "'");
     }

@@ -1,5 +1,6 @@
 package io.warren.node.broker;
 
+import io.warren.model.AccessControl;
 import io.warren.model.Binding;
 import io.warren.model.Changes;
 import io.warren.model.Exchange;
@@ -24,6 +25,48 @@ final class ChangesTee implements Changes {
   public void vhostAdded(String vhost) {
     first.vhostAdded(vhost);
     second.vhostAdded(vhost);
+  }
+
+  @Override
+  public void vhostRemoved(String vhost) {
+    first.vhostRemoved(vhost);
+    second.vhostRemoved(vhost);
+  }
+
+  @Override
+  public void userSet(AccessControl.User user) {
+    first.userSet(user);
+    second.userSet(user);
+  }
+
+  @Override
+  public void userRemoved(String user) {
+    first.userRemoved(user);
+    second.userRemoved(user);
+  }
+
+  @Override
+  public void permissionSet(AccessControl.Permission permission) {
+    first.permissionSet(permission);
+    second.permissionSet(permission);
+  }
+
+  @Override
+  public void permissionCleared(AccessControl.Permission permission) {
+    first.permissionCleared(permission);
+    second.permissionCleared(permission);
+  }
+
+  @Override
+  public void topicPermissionSet(AccessControl.TopicPermission permission) {
+    first.topicPermissionSet(permission);
+    second.topicPermissionSet(permission);
+  }
+
+  @Override
+  public void topicPermissionCleared(AccessControl.TopicPermission permission) {
+    first.topicPermissionCleared(permission);
+    second.topicPermissionCleared(permission);
   }
 
   @Override

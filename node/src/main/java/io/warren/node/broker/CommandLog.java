@@ -25,6 +25,12 @@ public interface CommandLog extends AutoCloseable {
   /** Submits commands from a session, in order. Never blocks. */
   void submit(ClientSession session, List<Submission> submissions);
 
+  /**
+   * Users and permissions as last applied: an immutable value, read from any thread (logins and
+   * permission checks on the event loops).
+   */
+  io.warren.model.AccessControl access();
+
   /** Submits one command from outside any session (management, tests). */
   CompletableFuture<Result> submit(Command command);
 

@@ -279,6 +279,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   }
 
   @Override
+  public io.warren.model.AccessControl access() {
+    return broker.access();
+  }
+
+  @Override
   public CompletableFuture<Result> submit(Command command) {
     CompletableFuture<Result> future = new CompletableFuture<>();
     enqueue(new ExternalWork(command, future));
@@ -416,6 +421,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     } else if (work instanceof Registration r) {
       sessions.computeIfAbsent(r.session().connectionId(), id -> new SessionState(r.session()));
     } else if (work instanceof RestoreWork w) {
+      broker.resetAccess(); // users and permissions are all recorded: the records are the whole truth
       if (clustered) {
         forgetUnrecorded(w.commands());
       }
@@ -441,8 +447,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     Set<io.warren.model.ExchangeName> exchanges = new HashSet<>();
     Set<QueueName> queues = new HashSet<>();
     Set<io.warren.model.Binding> bindings = new HashSet<>();
+    Set<String> vhosts = new HashSet<>(Set.of(Broker.DEFAULT_VHOST)); // "/" exists without a record
     for (Command c : recorded) {
-      if (c instanceof Command.DeclareExchange x) {
+      if (c instanceof Command.AddVhost v) {
+        vhosts.add(v.vhost());
+      } else if (c instanceof Command.DeclareExchange x) {
         exchanges.add(x.name());
       } else if (c instanceof Command.DeclareQueue q) {
         queues.add(q.name());
@@ -451,6 +460,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       }
     }
     emitAll(broker.retainTopology(exchanges, queues, bindings));
+    for (String vhost : broker.vhosts().stream().map(io.warren.model.VirtualHost::name).toList()) {
+      if (!vhosts.contains(vhost)) {
+        emitAll(applyHere(new Command.DeleteVhost(vhost)).effects()); // deleted since this copy was taken
+      }
+    }
   }
 
   private void endOfCycle() {
@@ -522,8 +536,10 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       bindingChange(s, slot, x.source(), x.destination());
     } else if (c instanceof Command.Unbind x) {
       bindingChange(s, slot, x.source(), x.destination());
-    } else if (c instanceof Command.AddVhost) {
+    } else if (c instanceof Command.AddVhost || c instanceof Command.AccessCommand) {
       toMeta(s, slot);
+    } else if (c instanceof Command.DeleteVhost x) {
+      deleteVhost(s, slot, x);
     } else if (c instanceof Command.OpenChannel x && clustered) {
       openChannelAfterMetadata(s, slot, x);
     } else if (c instanceof Command.CloseChannel x) {
@@ -780,6 +796,28 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
             finish(partitionResult.reply());
           }
         });
+      }
+    });
+  }
+
+  /**
+   * Metadata first (everything in the vhost goes, its connections close), then each replicated
+   * queue it had is deleted in its partition, with its messages.
+   */
+  private void deleteVhost(SessionState s, Slot slot, Command.DeleteVhost d) {
+    List<QueueName> replicated = broker.vhost(d.vhost())
+        .map(vh -> vh.queues().keySet().stream().map(q -> new QueueName(d.vhost(), q)).filter(this::isStandIn).toList())
+        .orElse(List.of());
+    barrier(s, slot);
+    toGroup(META_GROUP, d, new BarrierStep(s, slot) {
+      @Override
+      public void applied(Result result) {
+        if (!result.reply().isFailure()) {
+          for (QueueName q : replicated) {
+            toGroup(partitionOf(q), new Command.DeleteQueue(q, false, false, 0), IGNORED);
+          }
+        }
+        finish(result.reply());
       }
     });
   }

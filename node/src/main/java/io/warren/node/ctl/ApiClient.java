@@ -38,6 +38,15 @@ final class ApiClient {
     return send("GET", path, null);
   }
 
+  /** What {@code path} holds, or null when the node answers 404 (no such object). */
+  JsonNode find(String path) {
+    try {
+      return get(path);
+    } catch (NotFound e) {
+      return null;
+    }
+  }
+
   JsonNode put(String path, String json) {
     return send("PUT", path, json);
   }
@@ -74,11 +83,23 @@ final class ApiClient {
       throw new CtlException(CtlException.NO_PERMISSION, "the node refused the credentials (HTTP 401)"
           + reason(body));
     }
+    if (status == 404) {
+      throw new NotFound(method + " " + path + " failed: HTTP 404" + reason(body));
+    }
     if (status >= 400) {
       throw new CtlException(status >= 500 ? CtlException.SOFTWARE : CtlException.DATA_ERROR,
           method + " " + path + " failed: HTTP " + status + reason(body));
     }
     return body;
+  }
+
+  /** A 404 answer: the node has no such object. */
+  static final class NotFound extends CtlException {
+    private static final long serialVersionUID = 1L;
+
+    NotFound(String message) {
+      super(DATA_ERROR, message);
+    }
   }
 
   private static JsonNode parse(String body) {

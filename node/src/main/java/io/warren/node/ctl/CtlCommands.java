@@ -233,8 +233,8 @@ final class CtlCommands {
     }
   }
 
-  @Command(name = "import_definitions", description = "Declares the vhosts, exchanges, queues and bindings of a "
-      + "definitions file (JSON, as export_definitions writes it; \"-\" reads standard input).")
+  @Command(name = "import_definitions", description = "Declares the vhosts, users, permissions, exchanges, queues "
+      + "and bindings of a definitions file (JSON, as export_definitions writes it; \"-\" reads standard input).")
   static final class ImportDefinitions implements Callable<Integer> {
     @ParentCommand WarrenCtl ctl;
 

@@ -1,7 +1,7 @@
 package io.warren.node.ctl;
 
 /** A failed command: what to tell the user and the exit code (sysexits.h, as rabbitmqctl uses them). */
-final class CtlException extends RuntimeException {
+class CtlException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The node could not be reached. */
@@ -10,6 +10,8 @@ final class CtlException extends RuntimeException {
   static final int NO_PERMISSION = 77;
   /** The node refused the request (a 4xx answer). */
   static final int DATA_ERROR = 65;
+  /** No such user (rabbitmqctl's code for it). */
+  static final int NO_USER = 67;
   /** The node failed (a 5xx answer) or answered something unexpected. */
   static final int SOFTWARE = 70;
   /** A file could not be read or written. */

@@ -1,6 +1,7 @@
 package io.warren.node.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.model.AccessControl;
 import io.warren.model.Command;
 import io.warren.model.ExchangeName;
 import io.warren.model.QueueName;
@@ -14,10 +15,11 @@ import java.util.Set;
 
 /**
  * {@code /api/definitions}: export and import of the topology in RabbitMQ's definitions format.
- * Export has users, vhosts, permissions, queues (not exclusive ones: they belong to a connection),
- * exchanges (not the predeclared ones) and bindings. Import declares vhosts, exchanges, queues and
- * bindings, in that order, through the command log; users, permissions, policies and parameters
- * in the file are ignored (users and permissions are not managed yet).
+ * Export has users (with their password hashes), vhosts, permissions, topic permissions, queues
+ * (not exclusive ones: they belong to a connection), exchanges (not the predeclared ones) and
+ * bindings. Import declares vhosts, users, permissions, topic permissions, exchanges, queues and
+ * bindings, in that order, through the command log; policies and parameters in the file are
+ * ignored.
  */
 final class DefinitionsApi {
   private final BrokerAccess broker;
@@ -32,13 +34,13 @@ final class DefinitionsApi {
     routes.get("definitions", r -> ApiResponse.ok(export()))
         .get("definitions/{vhost}", r -> ApiResponse.ok(export(r.param("vhost"))))
         .post("definitions", r -> {
-          load(r.json(), null);
+          load(r.json(), null, r.user());
           return ApiResponse.NO_CONTENT;
         })
         .post("definitions/{vhost}", r -> {
           String vhost = r.param("vhost");
           broker.topology().vhostOrNotFound(vhost);
-          load(r.json(), vhost);
+          load(r.json(), vhost, r.user());
           return ApiResponse.NO_CONTENT;
         });
   }
@@ -52,18 +54,19 @@ final class DefinitionsApi {
     List<Object> bindings = new ArrayList<>();
     for (Topology.Vhost v : t.vhosts()) {
       vhosts.add(Json.obj("name", v.name()));
-      users.all().forEach(u -> permissions.add(Users.permission(u.name(), v.name())));
       collect(v, true, queues, exchanges, bindings);
     }
+    AccessControl access = users.access();
+    access.permissions().forEach(p -> permissions.add(Users.json(p)));
     return Json.obj(
         "rabbit_version", OverviewApi.API_VERSION,
         "rabbitmq_version", OverviewApi.API_VERSION,
         "product_name", ServerProperties.PRODUCT,
         "product_version", ServerProperties.VERSION,
-        "users", users.all().stream().map(Users::json).toList(),
+        "users", access.users().stream().map(Users::json).toList(),
         "vhosts", vhosts,
         "permissions", permissions,
-        "topic_permissions", List.of(),
+        "topic_permissions", access.topicPermissions().stream().map(Users::json).toList(),
         "parameters", List.of(),
         "global_parameters", List.of(),
         "policies", List.of(),
@@ -99,16 +102,19 @@ final class DefinitionsApi {
   }
 
   /** What one definitions file asks for, checked before anything is declared. */
-  private record Plan(List<String> vhosts, List<Command> declarations) {}
+  private record Plan(List<String> vhosts, List<Command> access, List<Command> declarations) {}
 
   /** @param onlyVhost the vhost of a per-vhost import (entries have no vhost field), or null */
-  private void load(JsonNode file, String onlyVhost) {
+  private void load(JsonNode file, String onlyVhost, String actingUser) {
     if (!file.isObject()) {
       throw ApiException.badRequest("not_json");
     }
     Plan plan = plan(file, onlyVhost);
     for (String vhost : plan.vhosts()) {
-      Replies.check(broker.submit(new Command.AddVhost(vhost)));
+      VhostsApi.addVhost(broker, vhost, actingUser);
+    }
+    for (Command c : plan.access()) {
+      Replies.check(broker.submit(c));
     }
     for (Command c : plan.declarations()) {
       Replies.check(broker.submit(c));
@@ -126,6 +132,7 @@ final class DefinitionsApi {
         known.add(name);
       }
     }
+    List<Command> access = onlyVhost == null ? accessPlan(file, known) : List.of();
     List<Command> declarations = new ArrayList<>();
     for (JsonNode x : array(file, "exchanges")) {
       ExchangeName name = new ExchangeName(vhost(x, onlyVhost, known), required(x, "name", "exchange"));
@@ -151,7 +158,47 @@ final class DefinitionsApi {
       declarations.add(new Command.Bind(source, to, Json.text(b, "routing_key", ""),
           Json.toArguments(b.get("arguments"), "arguments"), 0));
     }
-    return new Plan(vhosts, declarations);
+    return new Plan(vhosts, access, declarations);
+  }
+
+  /** Users (by their hashes), permissions and topic permissions of a whole-broker file. */
+  private List<Command> accessPlan(JsonNode file, Set<String> knownVhosts) {
+    List<Command> commands = new ArrayList<>();
+    Set<String> knownUsers = new HashSet<>();
+    users.access().users().forEach(u -> knownUsers.add(u.name()));
+    for (JsonNode u : array(file, "users")) {
+      String name = required(u, "name", "user");
+      commands.add(Users.putUser(name, u.has("password") ? onlyHash(u) : u));
+      knownUsers.add(name);
+    }
+    for (JsonNode p : array(file, "permissions")) {
+      String user = knownUser(p, knownUsers);
+      String vhost = vhost(p, null, knownVhosts);
+      commands.add(new Command.SetPermissions(user, vhost, Json.text(p, "configure", ""), Json.text(p, "write", ""),
+          Json.text(p, "read", "")));
+    }
+    for (JsonNode t : array(file, "topic_permissions")) {
+      String user = knownUser(t, knownUsers);
+      String vhost = vhost(t, null, knownVhosts);
+      commands.add(new Command.SetTopicPermissions(user, vhost, required(t, "exchange", "topic permission"),
+          Json.text(t, "write", ""), Json.text(t, "read", "")));
+    }
+    return commands;
+  }
+
+  /** A definitions file carries hashes; a clear {@code password} field there is not taken. */
+  private static JsonNode onlyHash(JsonNode user) {
+    com.fasterxml.jackson.databind.node.ObjectNode copy = user.deepCopy();
+    copy.remove("password");
+    return copy;
+  }
+
+  private static String knownUser(JsonNode entry, Set<String> knownUsers) {
+    String user = required(entry, "user", "permission");
+    if (!knownUsers.contains(user)) {
+      throw ApiException.badRequest("no_such_user: " + user);
+    }
+    return user;
   }
 
   private static Iterable<JsonNode> array(JsonNode file, String field) {

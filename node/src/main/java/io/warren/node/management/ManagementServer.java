@@ -67,7 +67,7 @@ public final class ManagementServer implements AutoCloseable {
       Supplier<? extends Collection<PartitionMachine>> partitions, Supplier<CompletableFuture<BrokerSnapshot>> figures,
       AmqpServer amqp, MemoryAlarm memoryAlarm, RaftNode raft, Duration statisticsInterval) {
     this.bindAddress = new InetSocketAddress(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.MANAGEMENT_PORT));
-    this.authenticator = new Authenticator(config);
+    this.authenticator = new Authenticator(config, commandLog::access);
     long maxMessage = config.get(WarrenConfig.MAX_MESSAGE_SIZE);
     // A publish carries the payload in JSON, base64 at worst (4/3), plus its properties.
     this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxMessage * 4 / 3 + (1 << 20));
@@ -77,7 +77,7 @@ public final class ManagementServer implements AutoCloseable {
         statisticsInterval);
     String nodeName = config.get(WarrenConfig.NODE_ID);
     Views views = new Views(nodeName, rates);
-    Users users = Users.fromConfig(config);
+    Users users = new Users(commandLog::access);
     QueueGetter getter = new QueueGetter(broker, amqp.reserveConnectionId());
     ClusterStatus cluster = new ClusterStatus(config, raft);
     new OverviewApi(broker, views, rates, cluster, amqp, memoryAlarm, config, () -> address().getPort()).register(routes);
@@ -132,7 +132,9 @@ public final class ManagementServer implements AutoCloseable {
     ApiResponse response;
     try {
       String user = authenticate(exchange);
-      Routes.Match match = routes.find(exchange.getRequestMethod(), segments(rawPath));
+      List<String> path = segments(rawPath);
+      Routes.Match match = routes.find(exchange.getRequestMethod(), path);
+      ApiAuthorization.authorize(authenticator.access(), user, exchange.getRequestMethod(), path, match.params());
       ApiRequest request = new ApiRequest(exchange.getRequestMethod(), match.params(),
           query(exchange.getRequestURI().getRawQuery()), exchange.getRequestHeaders(), body(exchange), user);
       response = match.handler().handle(request);

@@ -1,67 +1,102 @@
 package io.warren.node.management;
 
-import io.warren.node.config.WarrenConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.model.AccessControl;
+import io.warren.model.Command;
+import io.warren.model.PasswordHash;
+import io.warren.node.amqp.PasswordHasher;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The users the API lists. Today the node has one, the configured default user, and it is an
- * administrator with every permission on every vhost (permissions are not enforced yet). Its
- * password hash is made the way RabbitMQ makes one ({@code rabbit_password_hashing_sha256}: a
- * 4-byte salt, then SHA-256 of salt and password, in base64), so exported definitions load into
- * RabbitMQ too; the salt is new at each start.
+ * Users and permissions as the API shows and takes them, over the replicated {@link
+ * AccessControl}: RabbitMQ's JSON shapes, and the commands a request body stands for (a password
+ * is hashed here, on the node that received it, before anything is submitted).
  */
 final class Users {
-  static final String HASHING = "rabbit_password_hashing_sha256";
-  static final String ALL = ".*";
+  private final Supplier<AccessControl> access;
 
-  record User(String name, String passwordHash, List<String> tags) {}
-
-  private final User defaultUser;
-
-  private Users(User defaultUser) {
-    this.defaultUser = defaultUser;
+  Users(Supplier<AccessControl> access) {
+    this.access = access;
   }
 
-  static Users fromConfig(WarrenConfig config) {
-    return new Users(new User(config.get(WarrenConfig.DEFAULT_USER), hash(config.get(WarrenConfig.DEFAULT_PASS)),
-        List.of("administrator")));
+  AccessControl access() {
+    return access.get();
   }
 
-  List<User> all() {
-    return List.of(defaultUser);
+  AccessControl.User find(String name) {
+    return access.get().user(name).orElseThrow(ApiException::notFound);
   }
 
-  User find(String name) {
-    return all().stream().filter(u -> u.name().equals(name)).findFirst().orElseThrow(ApiException::notFound);
-  }
-
-  static String hash(String password) {
-    byte[] salt = new byte[4];
-    new SecureRandom().nextBytes(salt);
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(salt);
-      byte[] digest = sha.digest(password.getBytes(StandardCharsets.UTF_8));
-      byte[] salted = new byte[salt.length + digest.length];
-      System.arraycopy(salt, 0, salted, 0, salt.length);
-      System.arraycopy(digest, 0, salted, salt.length, digest.length);
-      return java.util.Base64.getEncoder().encodeToString(salted);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static Map<String, Object> json(User u) {
-    return Json.obj("name", u.name(), "password_hash", u.passwordHash(), "hashing_algorithm", HASHING,
+  static Map<String, Object> json(AccessControl.User u) {
+    return Json.obj("name", u.name(), "password_hash", u.passwordHash(), "hashing_algorithm", PasswordHash.ALGORITHM,
         "tags", u.tags(), "limits", Json.obj());
   }
 
-  static Map<String, Object> permission(String user, String vhost) {
-    return Json.obj("user", user, "vhost", vhost, "configure", ALL, "write", ALL, "read", ALL);
+  static Map<String, Object> json(AccessControl.Permission p) {
+    return Json.obj("user", p.user(), "vhost", p.vhost(), "configure", p.configure().source(),
+        "write", p.write().source(), "read", p.read().source());
+  }
+
+  static Map<String, Object> json(AccessControl.TopicPermission t) {
+    return Json.obj("user", t.user(), "vhost", t.vhost(), "exchange", t.exchange(), "write", t.write().source(),
+        "read", t.read().source());
+  }
+
+  /**
+   * The {@link Command.PutUser} a {@code PUT /api/users/{name}} body stands for: {@code password}
+   * (hashed here) or {@code password_hash} (RabbitMQ's sha256 format); neither keeps an existing
+   * user's password and gives a new one none. {@code tags}: a comma-separated string or a list.
+   */
+  static Command.PutUser putUser(String name, JsonNode body) {
+    String hash = null;
+    JsonNode password = body.get("password");
+    JsonNode passwordHash = body.get("password_hash");
+    if (password != null && !password.isNull()) {
+      hash = PasswordHasher.hash(password.asText());
+    } else if (passwordHash != null && !passwordHash.isNull()) {
+      String algorithm = Json.text(body, "hashing_algorithm", PasswordHash.ALGORITHM);
+      if (!algorithm.equals(PasswordHash.ALGORITHM)) {
+        throw ApiException.badRequest("unsupported hashing_algorithm '" + algorithm + "': only "
+            + PasswordHash.ALGORITHM);
+      }
+      hash = passwordHash.asText();
+      if (!PasswordHash.isValid(hash)) {
+        throw ApiException.badRequest("not_base64: invalid password_hash");
+      }
+    }
+    return new Command.PutUser(name, hash, tags(body.get("tags")));
+  }
+
+  static List<String> tags(JsonNode tags) {
+    List<String> out = new ArrayList<>();
+    if (tags == null || tags.isNull()) {
+      return out;
+    }
+    if (tags.isArray()) {
+      tags.forEach(t -> out.add(t.asText()));
+    } else {
+      for (String t : tags.asText().split(",")) {
+        if (!t.isBlank()) {
+          out.add(t.trim());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The fields a permission body must have, as RabbitMQ's {@code key_missing} error lists them. */
+  static void requireKeys(JsonNode body, String... keys) {
+    List<String> missing = new ArrayList<>();
+    for (String k : keys) {
+      if (body.get(k) == null || body.get(k).isNull()) {
+        missing.add("{key_missing," + k + "}");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw ApiException.badRequest("[" + String.join(",", missing) + "]");
+    }
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /api/vhosts}: list, show, create (PUT). Deleting a vhost is answered 501: the broker model
- * has no command that removes one (with its queues, exchanges and durable records) yet.
+ * {@code /api/vhosts}: list, show, create (PUT; the creating user gets every permission on it, as
+ * in RabbitMQ), delete (with everything in it, its permissions, and its connections closed).
  * Descriptions, tags and default queue types are not kept.
  */
 final class VhostsApi {
@@ -33,16 +33,29 @@ final class VhostsApi {
           return ApiResponse.ok(vhost(name, broker.figures()));
         })
         .put("vhosts/{vhost}", r -> {
-          String name = r.param("vhost");
-          boolean existed = broker.topology().vhost(name).isPresent();
-          Replies.check(broker.submit(new Command.AddVhost(name)));
-          return ApiResponse.createdOrExisted(!existed);
+          return ApiResponse.createdOrExisted(addVhost(broker, r.param("vhost"), r.user()));
         })
         .delete("vhosts/{vhost}", r -> {
-          broker.topology().vhostOrNotFound(r.param("vhost"));
-          throw new ApiException(501, "not_implemented",
-              "deleting a virtual host is not supported yet: the broker model has no command for it");
+          String name = r.param("vhost");
+          broker.topology().vhostOrNotFound(name);
+          Replies.check(broker.submit(new Command.DeleteVhost(name)));
+          return ApiResponse.NO_CONTENT;
         });
+  }
+
+  /**
+   * Creates a vhost unless it exists; as in RabbitMQ, whoever creates one through the API (or a
+   * definitions import) gets every permission on it.
+   *
+   * @return whether it was created
+   */
+  static boolean addVhost(BrokerAccess broker, String name, String actingUser) {
+    boolean existed = broker.topology().vhost(name).isPresent();
+    Replies.check(broker.submit(new Command.AddVhost(name)));
+    if (!existed) {
+      Replies.check(broker.submit(new Command.SetPermissions(actingUser, name, ".*", ".*", ".*")));
+    }
+    return !existed;
   }
 
   private Map<String, Object> vhost(String name, BrokerSnapshot figures) {

@@ -64,6 +64,16 @@ final class BinaryReader {
     return bool() ? string() : null;
   }
 
+  /** Strings as {@link BinaryWriter#strings} writes them. */
+  List<String> strings() {
+    int n = length(4, "string list");
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(string());
+    }
+    return out;
+  }
+
   byte[] bytes() {
     byte[] bytes = new byte[length(1, "byte array")];
     in.readBytes(bytes);

@@ -62,6 +62,13 @@ final class BinaryWriter {
     return s == null ? bool(false) : bool(true).string(s);
   }
 
+  /** A count, then each string. */
+  BinaryWriter strings(List<String> values) {
+    out.writeInt(values.size());
+    values.forEach(this::string);
+    return this;
+  }
+
   BinaryWriter bytes(byte[] bytes) {
     out.writeInt(bytes.length);
     out.writeBytes(bytes);

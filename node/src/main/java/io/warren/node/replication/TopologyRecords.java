@@ -1,5 +1,6 @@
 package io.warren.node.replication;
 
+import io.warren.model.AccessControl;
 import io.warren.model.Binding;
 import io.warren.model.Broker;
 import io.warren.model.Changes;
@@ -23,7 +24,9 @@ import java.util.List;
  * the connection that declared them, whose node holds their messages) included; they leave the
  * records when their node restarts or is declared down. A record's value is the command that
  * recreates it; keys start with a kind byte that sorts vhosts, exchanges, queues, then bindings, so
- * replaying the records in key order rebuilds the topology.
+ * replaying the records in key order rebuilds the topology. Users, permissions and topic
+ * permissions follow (always recorded, single node or not), as the commands that set them; a user's
+ * record holds its password hash, never the password.
  */
 public final class TopologyRecords implements Changes {
   public static final String FAMILY = "topology";
@@ -31,6 +34,10 @@ public final class TopologyRecords implements Changes {
   private static final byte EXCHANGE = 2;
   private static final byte QUEUE = 3;
   private static final byte BINDING = 4;
+  // Users and permissions, always recorded (after the vhosts, so a permission's vhost comes first).
+  private static final byte USER = 10;
+  private static final byte PERMISSION = 11;
+  private static final byte TOPIC_PERMISSION = 12;
 
   /** One change to the metadata store: a put, or a delete when {@code value} is null. */
   public record Write(byte[] key, byte[] value) {}
@@ -71,6 +78,53 @@ public final class TopologyRecords implements Changes {
   @Override
   public void vhostAdded(String vhost) {
     writes.add(new Write(key(VHOST, vhost), CommandCodec.encode(new Command.AddVhost(vhost))));
+  }
+
+  @Override
+  public void vhostRemoved(String vhost) {
+    writes.add(new Write(key(VHOST, vhost), null));
+  }
+
+  @Override
+  public void userSet(AccessControl.User u) {
+    writes.add(new Write(key(USER, u.name()),
+        CommandCodec.encode(new Command.PutUser(u.name(), u.passwordHash(), u.tags()))));
+  }
+
+  @Override
+  public void userRemoved(String user) {
+    writes.add(new Write(key(USER, user), null));
+  }
+
+  @Override
+  public void permissionSet(AccessControl.Permission p) {
+    writes.add(new Write(permissionKey(p), CommandCodec.encode(new Command.SetPermissions(p.user(), p.vhost(),
+        p.configure().source(), p.write().source(), p.read().source()))));
+  }
+
+  @Override
+  public void permissionCleared(AccessControl.Permission p) {
+    writes.add(new Write(permissionKey(p), null));
+  }
+
+  @Override
+  public void topicPermissionSet(AccessControl.TopicPermission t) {
+    writes.add(new Write(topicPermissionKey(t), CommandCodec.encode(new Command.SetTopicPermissions(t.user(),
+        t.vhost(), t.exchange(), t.write().source(), t.read().source()))));
+  }
+
+  @Override
+  public void topicPermissionCleared(AccessControl.TopicPermission t) {
+    writes.add(new Write(topicPermissionKey(t), null));
+  }
+
+  private static byte[] permissionKey(AccessControl.Permission p) {
+    return Keys.concat(new byte[] {PERMISSION}, CommandCodec.encode(new Command.ClearPermissions(p.user(), p.vhost())));
+  }
+
+  private static byte[] topicPermissionKey(AccessControl.TopicPermission t) {
+    return Keys.concat(new byte[] {TOPIC_PERMISSION},
+        CommandCodec.encode(new Command.ClearTopicPermissions(t.user(), t.vhost(), t.exchange())));
   }
 
   @Override

@@ -48,7 +48,7 @@ final class ClientPeer implements AutoCloseable {
     WarrenConfig config = WarrenConfig.defaults();
     AmqpConnection.Limits limits = new AmqpConnection.Limits(131072, 2047, 0, 1024 * 1024, "test");
     server = new EmbeddedChannel(new AmqpFrameDecoder(131072), new AmqpFrameEncoder(),
-        new AmqpConnection(connectionId, log, limits, new Authenticator(config), alarm, new ConnectionRegistry()));
+        new AmqpConnection(connectionId, log, limits, new Authenticator(config, log::access), alarm, new ConnectionRegistry()));
   }
 
   void sendProtocolHeader() {

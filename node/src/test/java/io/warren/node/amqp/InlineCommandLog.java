@@ -20,6 +20,16 @@ final class InlineCommandLog implements CommandLog {
   private final java.util.Map<Long, ClientSession> sessions = new java.util.HashMap<>();
   private long index;
 
+  InlineCommandLog() {
+    broker.apply(new Meta(++index, 0), new Command.AddDefaultUser("guest",
+        io.warren.node.amqp.PasswordHasher.hash("guest")));
+  }
+
+  @Override
+  public io.warren.model.AccessControl access() {
+    return broker.access();
+  }
+
   @Override
   public void register(ClientSession session) {
     sessions.put(session.connectionId(), session);

@@ -125,6 +125,11 @@ class MembershipChangeTest {
     // An admission is withdrawn like a removal.
     assertThat(request("DELETE", "n1", "n9").statusCode()).isEqualTo(204);
     assertThat(JSON.readTree(request("GET", "n1", "").body())).hasSize(3);
+    // Only administrators change or read membership.
+    assertThat(send("PUT", "n1", "/api/users/watcher", "{\"password\":\"pw\",\"tags\":\"monitoring\"}", "guest:guest")
+        .statusCode()).isEqualTo(201);
+    assertThat(send("PUT", "n1", "/api/cluster/members/n9", null, "watcher:pw").statusCode()).isEqualTo(401);
+    assertThat(send("GET", "n1", "/api/cluster/members", null, "watcher:pw").statusCode()).isEqualTo(401);
   }
 
   private int warrenctl(String via, String... command) {
@@ -138,11 +143,16 @@ class MembershipChangeTest {
   }
 
   private HttpResponse<String> request(String method, String via, String node) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + cluster.node(via).managementAddress().getPort()
-        + "/api/cluster/members" + (node.isEmpty() ? "" : "/" + node));
+    return send(method, via, "/api/cluster/members" + (node.isEmpty() ? "" : "/" + node), null, "guest:guest");
+  }
+
+  private HttpResponse<String> send(String method, String via, String path, String json, String credentials)
+      throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + cluster.node(via).managementAddress().getPort() + path);
     HttpRequest request = HttpRequest.newBuilder(uri)
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
-        .method(method, HttpRequest.BodyPublishers.noBody())
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
         .timeout(Duration.ofMinutes(3))
         .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -123,7 +123,7 @@ class WarrenCtlTest {
   }
 
   @Test
-  void vhostsAreAddedAndDeletingSaysWhyNot() throws Exception {
+  void vhostsAreAddedAndDeleted() throws Exception {
     String vhost = "ctl-v-" + UUID.randomUUID().toString().substring(0, 8);
     Run add = ctl("add_vhost", vhost);
     assertThat(add.code()).as(add.err()).isZero();
@@ -133,10 +133,11 @@ class WarrenCtlTest {
     try (Connection c = f.newConnection()) {
       assertThat(c.isOpen()).isTrue();
     }
-    // The broker model cannot remove a vhost yet: the node answers 501 and warrenctl says so.
     Run delete = ctl("delete_vhost", vhost);
-    assertThat(delete.code()).isEqualTo(CtlException.SOFTWARE);
-    assertThat(delete.err()).contains("501", "not supported");
+    assertThat(delete.code()).as(delete.err()).isZero();
+    assertThat(delete.out()).contains("Deleting vhost \"" + vhost + "\"");
+    Run again = ctl("delete_vhost", vhost);
+    assertThat(again.code()).isEqualTo(CtlException.DATA_ERROR); // as rabbitmqctl: 65, no such vhost
   }
 
   @Test

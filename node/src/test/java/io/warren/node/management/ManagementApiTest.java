@@ -431,14 +431,10 @@ class ManagementApiTest {
       assertThat(c.createChannel().queueDeclarePassive("q").getQueue()).isEqualTo("q");
     }
 
-    ManagementHttp.Response deleted = api.delete("/api/vhosts/" + enc(vhost));
-    if (broker.embedded()) {
-      // The model cannot remove a vhost yet (see docs/management.md).
-      assertThat(deleted.status()).isEqualTo(501);
-      assertThat(deleted.json().path("error").asText()).isEqualTo("not_implemented");
-    } else {
-      assertThat(deleted.status()).isEqualTo(204);
-    }
+    assertThat(api.delete("/api/vhosts/" + enc(vhost)).status()).isEqualTo(204);
+    assertThat(api.get("/api/vhosts/" + enc(vhost)).status()).isEqualTo(404);
+    assertThat(api.get("/api/queues/" + enc(vhost) + "/q").status()).isEqualTo(404);
+    assertThat(api.delete("/api/vhosts/" + enc(vhost)).status()).isEqualTo(404);
   }
 
   @Test
@@ -516,9 +512,7 @@ class ManagementApiTest {
     ManagementHttp.Response unknownVhost = api.post("/api/definitions",
         obj("queues", List.of(obj("name", "q", "vhost", "nosuchvhost", "durable", true))));
     assertThat(unknownVhost.status()).isEqualTo(400);
-    if (!broker.embedded()) {
-      api.delete("/api/vhosts/" + enc(vhost));
-    }
+    api.delete("/api/vhosts/" + enc(vhost));
   }
 
   // ------------------------------------------------------------------ health

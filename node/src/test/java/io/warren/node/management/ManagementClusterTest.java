@@ -96,4 +96,33 @@ class ManagementClusterTest {
     assertThat(got.findValuesAsText("payload")).containsExactly("o1", "o1");
     await().untilAsserted(() -> assertThat(api("n1").get(q).json().path("messages").asInt()).isZero());
   }
+
+  @Test
+  void usersAndVhostDeletionsReachEveryNode() throws Exception {
+    // Every node sent the default user at its first start; one user came of it.
+    assertThat(api("n2").get("/api/users").json().findValuesAsText("name")).containsExactly("guest");
+
+    assertThat(api("n1").put("/api/users/alice", Map.of("password", "pw", "tags", "")).status()).isEqualTo(201);
+    assertThat(api("n1").put("/api/vhosts/v", null).status()).isEqualTo(201);
+    assertThat(api("n1").put("/api/permissions/v/alice", Map.of("configure", ".*", "write", ".*", "read", ".*"))
+        .status()).isEqualTo(201);
+    List<Connection> inV = new ArrayList<>();
+    for (String id : List.of("n2", "n3")) {
+      com.rabbitmq.client.ConnectionFactory f = new com.rabbitmq.client.ConnectionFactory();
+      f.setHost("127.0.0.1");
+      f.setPort(cluster.node(id).amqpAddress().getPort());
+      f.setUsername("alice");
+      f.setPassword("pw");
+      f.setVirtualHost("v");
+      f.setAutomaticRecoveryEnabled(false);
+      // The other nodes apply the metadata a moment after n1 answered.
+      inV.add(await().ignoreExceptions().until(f::newConnection, c -> c != null));
+    }
+    assertThat(api("n1").delete("/api/vhosts/v").status()).isEqualTo(204);
+    for (Connection c : inV) {
+      assertThat(io.warren.node.it.support.Closure.awaitClose(c)).isEqualTo(io.warren.node.it.support.Closure
+          .connection(320, "CONNECTION_FORCED - vhost 'v' is deleted"));
+    }
+    await().untilAsserted(() -> assertThat(api("n3").get("/api/permissions/v/alice").status()).isEqualTo(404));
+  }
 }

@@ -129,7 +129,19 @@ final class Samples {
         new Command.Withdraw(QUEUE, ConnectionIds.first(1, 2) + 5),
         new Command.Tick(),
         new Command.DeadLetter("/", message("dead", true)),
-        new Command.DeadLetter("", emptyMessage()));
+        new Command.DeadLetter("", emptyMessage()),
+        new Command.DeleteVhost("tenant-ä"),
+        new Command.PutUser("alice", "l6GZcHcmP4Bzk3ZXwbYJjDUBl0Ak0i3hFrNK4MtwCqFYhjY0", List.of("administrator", "x")),
+        new Command.PutUser("", null, List.of()),
+        new Command.DeleteUser("alice"),
+        new Command.ChangePassword("alice", ""),
+        new Command.SetUserTags("alice", List.of()),
+        new Command.SetPermissions("alice", "/", "^amq\\.gen", "", ".*"),
+        new Command.ClearPermissions("alice", "/"),
+        new Command.SetTopicPermissions("alice", "/", "amq.topic", "^a", "^b"),
+        new Command.ClearTopicPermissions("alice", "/", "amq.topic"),
+        new Command.ClearTopicPermissions("alice", "/", null),
+        new Command.AddDefaultUser("guest", "l6GZcHcmP4Bzk3ZXwbYJjDUBl0Ak0i3hFrNK4MtwCqFYhjY0"));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */

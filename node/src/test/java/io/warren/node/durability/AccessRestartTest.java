@@ -1,0 +1,176 @@
+package io.warren.node.durability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.warren.node.WarrenNode;
+import io.warren.node.config.WarrenConfig;
+import io.warren.node.it.support.Closure;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Users, permissions and vhost deletions are metadata: replicated and stored, so a restarted node
+ * has them all; the default user is created on the first start only, not again when the store
+ * has users (here: the default user with a changed password).
+ */
+class AccessRestartTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+  private int raftPort;
+  private WarrenNode node;
+  private final List<Connection> connections = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      raftPort = socket.getLocalPort();
+    }
+    node = startNode();
+  }
+
+  @AfterEach
+  void stop() {
+    connections.forEach(c -> c.abort(1_000));
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void usersPermissionsAndDeletedVhostsSurviveARestart() throws Exception {
+    assertThat(api("PUT", "/api/users/alice", Map.of("password", "pw", "tags", "management"), "guest:guest"))
+        .isEqualTo(201);
+    assertThat(api("PUT", "/api/permissions/%2F/alice", Map.of("configure", "^a-", "write", ".*", "read", ".*"),
+        "guest:guest")).isEqualTo(201);
+    assertThat(api("PUT", "/api/topic-permissions/%2F/alice",
+        Map.of("exchange", "amq.topic", "write", "^a\\.", "read", ".*"), "guest:guest")).isEqualTo(201);
+    assertThat(api("PUT", "/api/users/guest", Map.of("password", "changed", "tags", "administrator"), "guest:guest"))
+        .isEqualTo(204);
+    assertThat(api("PUT", "/api/vhosts/gone", null, "guest:changed")).isEqualTo(201);
+    Channel inGone = connect("guest", "changed", "gone").createChannel();
+    inGone.queueDeclare("durable-in-gone", true, false, false, null);
+    assertThat(api("DELETE", "/api/vhosts/gone", null, "guest:changed")).isEqualTo(204);
+
+    node.close();
+    node = startNode();
+
+    assertThatThrownBy(() -> connect("guest", "guest", "/")).isInstanceOf(AuthenticationFailureException.class);
+    connect("guest", "changed", "/").close();
+    Channel ch = connect("alice", "pw", "/").createChannel();
+    ch.queueDeclare("a-q", false, false, true, null);
+    assertThat(Closure.of(() -> ch.queueDeclare("b-q", false, false, true, null)))
+        .isEqualTo(Closure.channel(403, "ACCESS_REFUSED - access to queue 'b-q' in vhost '/' refused for user 'alice'"));
+    Channel topic = connect("alice", "pw", "/").createChannel();
+    topic.basicPublish("amq.topic", "b.x", null, new byte[0]);
+    assertThat(Closure.awaitClose(topic).code()).isEqualTo(403);
+
+    JsonNode alice = JSON.readTree(get("/api/users/alice"));
+    assertThat(alice.path("tags").get(0).asText()).isEqualTo("management");
+    assertThat(alice.path("password_hash").asText()).isNotEmpty().doesNotContain("pw");
+    assertThat(api("GET", "/api/vhosts/gone", null, "guest:changed")).isEqualTo(404);
+  }
+
+  @Test
+  void noClearPasswordIsStored() throws Exception {
+    assertThat(api("PUT", "/api/users/bob", Map.of("password", "s3cr3t-Passw0rd", "tags", ""), "guest:guest"))
+        .isEqualTo(201);
+    node.close();
+    node = null;
+    byte[] needle = "s3cr3t-Passw0rd".getBytes(StandardCharsets.UTF_8);
+    try (var files = Files.walk(dataDir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(indexOf(Files.readAllBytes(f), needle)).as(f.toString()).isEqualTo(-1);
+      }
+    }
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private WarrenNode startNode() throws InterruptedException {
+    WarrenNode started = new WarrenNode(WarrenConfig.defaults()
+        .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
+        .with(WarrenConfig.AMQP_PORT, 0)
+        .with(WarrenConfig.METRICS_PORT, 0)
+        .with(WarrenConfig.MANAGEMENT_PORT, 0)
+        .with(WarrenConfig.RAFT_PORT, raftPort)
+        .with(WarrenConfig.DATA_DIR, dataDir));
+    try {
+      started.start();
+    } catch (RuntimeException | InterruptedException e) {
+      started.close();
+      throw e;
+    }
+    return started;
+  }
+
+  private Connection connect(String user, String password, String vhost) throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setHost("127.0.0.1");
+    f.setPort(node.amqpAddress().getPort());
+    f.setUsername(user);
+    f.setPassword(password);
+    f.setVirtualHost(vhost);
+    f.setAutomaticRecoveryEnabled(false);
+    Connection c = f.newConnection();
+    connections.add(c);
+    return c;
+  }
+
+  private String get(String path) throws Exception {
+    return send("GET", path, null, "guest:changed").body();
+  }
+
+  private int api(String method, String path, Object body, String login) throws Exception {
+    return send(method, path, body, login).statusCode();
+  }
+
+  private HttpResponse<String> send(String method, String path, Object body, String login) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + node.managementAddress().getPort() + path);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    try {
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
