@@ -424,6 +424,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     Set<io.warren.model.ExchangeName> exchanges = new HashSet<>();
     Set<QueueName> queues = new HashSet<>();
     Set<io.warren.model.Binding> bindings = new HashSet<>();
+    Set<List<String>> policies = new HashSet<>();
     for (Command c : recorded) {
       if (c instanceof Command.DeclareExchange x) {
         exchanges.add(x.name());
@@ -431,9 +432,16 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
         queues.add(q.name());
       } else if (c instanceof Command.Bind b) {
         bindings.add(new io.warren.model.Binding(b.source(), b.destination(), b.routingKey(), b.arguments()));
+      } else if (c instanceof Command.SetPolicy p) {
+        policies.add(List.of(p.policy().vhost(), p.policy().name()));
       }
     }
     emitAll(broker.retainTopology(exchanges, queues, bindings));
+    for (io.warren.model.Policy p : broker.policies().all()) {
+      if (!policies.contains(List.of(p.vhost(), p.name()))) {
+        applyHere(new Command.ClearPolicy(p.vhost(), p.name()));
+      }
+    }
   }
 
   private void endOfCycle() {
@@ -507,6 +515,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       bindingChange(s, slot, x.source(), x.destination());
     } else if (c instanceof Command.AddVhost) {
       toMeta(s, slot);
+    } else if (c instanceof Command.SetPolicy || c instanceof Command.ClearPolicy) {
+      policyChange(s, slot);
     } else if (c instanceof Command.OpenChannel x && clustered) {
       openChannelAfterMetadata(s, slot, x);
     } else if (c instanceof Command.CloseChannel x) {
@@ -746,6 +756,47 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
             finish(partitionResult.reply());
           }
         });
+      }
+    });
+  }
+
+  /**
+   * A policy goes to the metadata group (every node's broker: routing stand-ins and the
+   * non-replicated queues held there), then to every queue partition, whose replicas apply it to
+   * the replicated queues in their own log order; the reply waits for all of them.
+   */
+  private void policyChange(SessionState s, Slot slot) {
+    barrier(s, slot);
+    toGroup(META_GROUP, slot.command(), new BarrierStep(s, slot) {
+      @Override
+      public void applied(Result metaResult) {
+        if (metaResult.reply().isFailure() || partitions.isEmpty()) {
+          finish(metaResult.reply());
+          return;
+        }
+        slot.outstanding = partitions.size();
+        BarrierStep self = this;
+        Step each = new Step() {
+          Throwable failure;
+
+          @Override
+          public void applied(Result result) {
+            done();
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            failure = cause; // setting the policy again brings the partitions in line
+            done();
+          }
+
+          void done() {
+            if (--slot.outstanding == 0) {
+              self.finish(failure == null ? metaResult.reply() : unavailable(failure));
+            }
+          }
+        };
+        partitions.forEach(g -> toGroup(g, slot.command(), each));
       }
     });
   }
@@ -1005,6 +1056,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
           step.applied(r);
         }
         emitAll(r.effects());
+        if (t.command() instanceof Command.SetPolicy) {
+          // Only the node holding a non-replicated queue drops its messages, on every node's copy
+          // of the log alike: that node republishes what they dead-letter.
+          carryOut(r.effects());
+        }
         if (ours && t.command() instanceof Command.Withdraw withdraw) {
           extra.addAll(withdrawnWrites.getOrDefault(withdraw, List.of()));
           withdrawnWrites.remove(withdraw);

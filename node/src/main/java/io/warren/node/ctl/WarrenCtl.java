@@ -26,6 +26,9 @@ import picocli.CommandLine.ScopeType;
         CtlCommands.DeleteVhost.class,
         CtlCommands.ExportDefinitions.class,
         CtlCommands.ImportDefinitions.class,
+        CtlCommands.SetPolicy.class,
+        CtlCommands.ClearPolicy.class,
+        CtlCommands.ListPolicies.class,
         CommandLine.HelpCommand.class})
 public final class WarrenCtl {
   @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = "localhost",

@@ -14,10 +14,10 @@ import java.util.Set;
 
 /**
  * {@code /api/definitions}: export and import of the topology in RabbitMQ's definitions format.
- * Export has users, vhosts, permissions, queues (not exclusive ones: they belong to a connection),
- * exchanges (not the predeclared ones) and bindings. Import declares vhosts, exchanges, queues and
- * bindings, in that order, through the command log; users, permissions, policies and parameters
- * in the file are ignored (users and permissions are not managed yet).
+ * Export has users, vhosts, permissions, policies, queues (not exclusive ones: they belong to a
+ * connection), exchanges (not the predeclared ones) and bindings. Import sets vhosts, policies,
+ * exchanges, queues and bindings, in that order, through the command log; users, permissions and
+ * parameters in the file are ignored (users and permissions are not managed yet).
  */
 final class DefinitionsApi {
   private final BrokerAccess broker;
@@ -66,14 +66,15 @@ final class DefinitionsApi {
         "topic_permissions", List.of(),
         "parameters", List.of(),
         "global_parameters", List.of(),
-        "policies", List.of(),
+        "policies", t.policies(null).stream().map(PoliciesApi::json).toList(),
         "queues", queues,
         "exchanges", exchanges,
         "bindings", bindings);
   }
 
   private Map<String, Object> export(String vhost) {
-    Topology.Vhost v = broker.topology().vhostOrNotFound(vhost);
+    Topology t = broker.topology();
+    Topology.Vhost v = t.vhostOrNotFound(vhost);
     List<Object> queues = new ArrayList<>();
     List<Object> exchanges = new ArrayList<>();
     List<Object> bindings = new ArrayList<>();
@@ -84,7 +85,8 @@ final class DefinitionsApi {
         "product_name", ServerProperties.PRODUCT,
         "product_version", ServerProperties.VERSION,
         "parameters", List.of(),
-        "policies", List.of(),
+        // RabbitMQ keeps the vhost in the policies of a per-vhost export (not in its queues and exchanges).
+        "policies", t.policies(vhost).stream().map(PoliciesApi::json).toList(),
         "queues", queues,
         "exchanges", exchanges,
         "bindings", bindings);
@@ -127,6 +129,10 @@ final class DefinitionsApi {
       }
     }
     List<Command> declarations = new ArrayList<>();
+    for (JsonNode p : array(file, "policies")) {
+      declarations.add(new Command.SetPolicy(
+          PoliciesApi.parse(vhost(p, onlyVhost, known), required(p, "name", "policy"), p)));
+    }
     for (JsonNode x : array(file, "exchanges")) {
       ExchangeName name = new ExchangeName(vhost(x, onlyVhost, known), required(x, "name", "exchange"));
       declarations.add(new Command.DeclareExchange(name, Json.text(x, "type", "direct"), false,

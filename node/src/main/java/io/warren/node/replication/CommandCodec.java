@@ -27,6 +27,7 @@ import io.warren.model.Command.SetFlow;
 import io.warren.model.Command.Settle;
 import io.warren.model.Command.Sync;
 import io.warren.model.Command.Unbind;
+import io.warren.model.Policy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,16 @@ public final class CommandCodec {
           r -> new Command.Relay(r.queues(), r.message())),
       layout(28, Command.Withdraw.class,
           (w, c) -> w.queue(c.name()).int64(c.declarer()),
-          r -> new Command.Withdraw(r.queue(), r.int64())));
+          r -> new Command.Withdraw(r.queue(), r.int64())),
+      // Policies take 40 and up, so that commands added meanwhile elsewhere keep the numbers after 28.
+      layout(40, Command.SetPolicy.class,
+          (w, c) -> w.string(c.policy().vhost()).string(c.policy().name()).string(c.policy().pattern())
+              .string(c.policy().applyTo().wireName()).int32(c.policy().priority()).arguments(c.policy().definition()),
+          r -> new Command.SetPolicy(new Policy(r.string(), r.string(), r.string(),
+              Policy.ApplyTo.fromWire(r.string()), r.int32(), r.arguments()))),
+      layout(41, Command.ClearPolicy.class,
+          (w, c) -> w.string(c.vhost()).string(c.name()),
+          r -> new Command.ClearPolicy(r.string(), r.string())));
 
   private static final Map<Class<?>, Layout<?>> BY_TYPE = new HashMap<>();
   private static final Layout<?>[] BY_TAG = new Layout<?>[256];

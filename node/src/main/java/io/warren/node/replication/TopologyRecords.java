@@ -6,6 +6,7 @@ import io.warren.model.Changes;
 import io.warren.model.Command;
 import io.warren.model.Exchange;
 import io.warren.model.ExchangeName;
+import io.warren.model.Policy;
 import io.warren.model.QueueName;
 import io.warren.model.QueueState;
 import io.warren.model.Resource;
@@ -23,7 +24,8 @@ import java.util.List;
  * the connection that declared them, whose node holds their messages) included; they leave the
  * records when their node restarts or is declared down. A record's value is the command that
  * recreates it; keys start with a kind byte that sorts vhosts, exchanges, queues, then bindings, so
- * replaying the records in key order rebuilds the topology.
+ * replaying the records in key order rebuilds the topology. Policies (all durable) come after them:
+ * replaying one gives the queues it matches their settings.
  */
 public final class TopologyRecords implements Changes {
   public static final String FAMILY = "topology";
@@ -31,6 +33,8 @@ public final class TopologyRecords implements Changes {
   private static final byte EXCHANGE = 2;
   private static final byte QUEUE = 3;
   private static final byte BINDING = 4;
+  /** Far from the others, so that kinds added meanwhile elsewhere keep the numbers after 4. */
+  private static final byte POLICY = 0x40;
 
   /** One change to the metadata store: a put, or a delete when {@code value} is null. */
   public record Write(byte[] key, byte[] value) {}
@@ -120,6 +124,20 @@ public final class TopologyRecords implements Changes {
   public void bindingRemoved(Binding b) {
     // The ends may be gone already, so whether it was durable cannot be told: delete regardless.
     writes.add(new Write(bindingKey(b), null));
+  }
+
+  @Override
+  public void policySet(Policy p) {
+    writes.add(new Write(policyKey(p.vhost(), p.name()), CommandCodec.encode(new Command.SetPolicy(p))));
+  }
+
+  @Override
+  public void policyCleared(String vhost, String name) {
+    writes.add(new Write(policyKey(vhost, name), null));
+  }
+
+  private static byte[] policyKey(String vhost, String name) {
+    return Keys.concat(new byte[] {POLICY}, PartitionLayout.queueKey(new QueueName(vhost, name)));
   }
 
   private boolean durable(Binding b) {

@@ -129,7 +129,12 @@ final class Samples {
         new Command.Withdraw(QUEUE, ConnectionIds.first(1, 2) + 5),
         new Command.Tick(),
         new Command.DeadLetter("/", message("dead", true)),
-        new Command.DeadLetter("", emptyMessage()));
+        new Command.DeadLetter("", emptyMessage()),
+        new Command.SetPolicy(new io.warren.model.Policy("/", "limits", "^orders\\.", io.warren.model.Policy.ApplyTo.QUEUES,
+            -3, Arguments.of(Map.of("max-length", 10, "dead-letter-exchange", "dlx", "ha-mode", "all")))),
+        new Command.SetPolicy(new io.warren.model.Policy("tenant-ä", "", "", io.warren.model.Policy.ApplyTo.ALL,
+            Integer.MAX_VALUE, Arguments.of("message-ttl", Long.MAX_VALUE))),
+        new Command.ClearPolicy("tenant-ä", "limits"));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */
