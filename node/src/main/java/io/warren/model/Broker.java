@@ -71,6 +71,7 @@ public final class Broker {
   private final Map<Long, ConnectionState> connections = new LinkedHashMap<>();
   private final Map<ChannelRef, ChannelState> channels = new HashMap<>();
   private final Router router;
+  private final Policies policies = new Policies();
   /** Whether replicated queues here are routing stand-ins (their messages live in queue partitions). */
   private final boolean standIns;
   /**
@@ -402,6 +403,10 @@ public final class Broker {
         removeQueue(vh, q);
       }
       return Reply.OK;
+    } else if (command instanceof Command.SetPolicy c) {
+      return setPolicy(c.policy());
+    } else if (command instanceof Command.ClearPolicy c) {
+      return clearPolicy(c.vhost(), c.name());
     } else if (command instanceof Command.Tick) {
       return tick();
     } else if (command instanceof Command.DeadLetter c) {
@@ -412,6 +417,38 @@ public final class Broker {
       return nodeDown(c);
     }
     throw new IllegalArgumentException("unknown command " + command);
+  }
+
+  // ---------------------------------------------------------------- policies
+
+  private Reply setPolicy(Policy p) {
+    policies.put(p);
+    changes.policySet(p);
+    reapplyPolicies(p.vhost());
+    return Reply.OK;
+  }
+
+  private Reply clearPolicy(String vhost, String name) {
+    if (policies.remove(vhost, name)) {
+      changes.policyCleared(vhost, name);
+      reapplyPolicies(vhost);
+    }
+    return Reply.OK;
+  }
+
+  /** Every queue of the vhost takes the policy that now applies to it (effects: what that drops). */
+  private void reapplyPolicies(String vhost) {
+    VirtualHost vh = vhosts.get(vhost);
+    if (vh != null) {
+      for (QueueState q : List.copyOf(vh.queues.values())) {
+        q.applyPolicy(policies.forQueue(q.name()));
+      }
+    }
+  }
+
+  /** The policies, read-only; for inspection on the thread that applies commands. */
+  public Policies policies() {
+    return policies;
   }
 
   // ---------------------------------------------------------------- inspection
@@ -866,6 +903,7 @@ public final class Broker {
     QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), settings, owner, standIn,
         c.connection(), remote, relay, host);
     vh.queues.put(c.name().name(), q);
+    q.applyPolicy(policies.forQueue(c.name()));
     changes.queueAdded(q);
     if (owner != 0 && !remote) {
       connections.computeIfAbsent(owner, id -> new ConnectionState(vh.name())).exclusiveQueues.add(c.name());

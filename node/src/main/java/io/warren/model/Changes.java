@@ -39,6 +39,12 @@ public interface Changes {
 
   default void bindingAdded(Binding binding) {}
 
+  /** A policy was added or replaced. */
+  default void policySet(Policy policy) {}
+
+  /** A policy was removed. */
+  default void policyCleared(String vhost, String name) {}
+
   default void bindingRemoved(Binding binding) {}
 
   /** {@code message} entered {@code queue} with id {@code id}. */

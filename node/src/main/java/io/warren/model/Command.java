@@ -92,6 +92,21 @@ public sealed interface Command {
   record Unbind(ExchangeName source, Resource destination, String routingKey, Arguments arguments, long connection)
       implements Command {}
 
+  // ---- policies ----
+
+  /**
+   * Adds or replaces a policy (same vhost and name); the queues it now applies to, or no longer
+   * does, take their new settings at once. Sent to the metadata group and every queue partition.
+   */
+  record SetPolicy(Policy policy) implements Command {
+    public SetPolicy {
+      Objects.requireNonNull(policy);
+    }
+  }
+
+  /** Removes a policy (nothing when there is none); the queues it applied to take their new settings. */
+  record ClearPolicy(String vhost, String name) implements Command {}
+
   // ---- messages ----
 
   /**

@@ -93,6 +93,34 @@ public record QueueSettings(
   }
 
   /**
+   * These settings (a queue's own, from its {@code arguments}) with {@code policy} applied, as
+   * RabbitMQ 3.10 combines them: of a number both give (TTL, expiry, length limits, delivery
+   * limit) the lower one counts; of a name or mode (dead-letter exchange and routing key,
+   * overflow) the queue's argument wins. A null policy leaves them as they are.
+   */
+  public QueueSettings withPolicy(Arguments arguments, Policy policy) {
+    if (policy == null) {
+      return this;
+    }
+    long limit = lower(deliveryLimit, policy.integer(Policy.DELIVERY_LIMIT));
+    Overflow policyOverflow = Overflow.fromWire(policy.text(Policy.OVERFLOW));
+    return new QueueSettings(
+        lower(messageTtl, policy.integer(Policy.MESSAGE_TTL)),
+        lower(expires, policy.integer(Policy.EXPIRES)),
+        lower(maxLength, policy.integer(Policy.MAX_LENGTH)),
+        lower(maxLengthBytes, policy.integer(Policy.MAX_LENGTH_BYTES)),
+        arguments.containsKey("x-overflow") || policyOverflow == null ? overflow : policyOverflow,
+        deadLetterExchange != null ? deadLetterExchange : policy.text(Policy.DEAD_LETTER_EXCHANGE),
+        deadLetterRoutingKey != null ? deadLetterRoutingKey : policy.text(Policy.DEAD_LETTER_ROUTING_KEY),
+        limit, countsDeliveries || limit >= 0, maxPriority, singleActiveConsumer);
+  }
+
+  /** The lower of two optional values (-1: not set). */
+  private static long lower(long a, long b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+  }
+
+  /**
    * Whether messages are ordered by priority: with {@code x-max-priority} above 0 (RabbitMQ takes
    * 0, and then every message counts as priority 0, which is plain FIFO).
    */

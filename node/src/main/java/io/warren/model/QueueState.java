@@ -63,7 +63,12 @@ public final class QueueState {
   private final boolean durable;
   private final boolean autoDelete;
   private final Arguments arguments;
-  private final QueueSettings settings;
+  /** What the queue's own arguments make of it. */
+  private final QueueSettings declared;
+  /** The settings in force: {@link #declared} with the policy that applies, if any. */
+  private QueueSettings settings;
+  /** The policy that applies to the queue, or null. */
+  private Policy policy;
   /** Owning connection of an exclusive queue, or 0. */
   private final long owner;
   /**
@@ -99,6 +104,7 @@ public final class QueueState {
     this.durable = durable;
     this.autoDelete = autoDelete;
     this.arguments = arguments;
+    this.declared = settings;
     this.settings = settings;
     this.owner = owner;
     this.replicated = replicated;
@@ -174,9 +180,29 @@ public final class QueueState {
     return arguments;
   }
 
-  /** What the queue's arguments make of it (TTLs, limits, dead lettering). */
+  /** What the queue's arguments and its policy make of it (TTLs, limits, dead lettering). */
   public QueueSettings settings() {
     return settings;
+  }
+
+  /** The policy that applies to the queue, or null. */
+  public Policy policy() {
+    return policy;
+  }
+
+  /**
+   * A policy now applies to the queue ({@code p}, or none when null): its settings change at once.
+   * As in RabbitMQ, a lower length limit drops (or dead-letters) the oldest messages now, and a
+   * message TTL counts for messages enqueued from now on (a message's expiry is fixed when it
+   * arrives).
+   */
+  void applyPolicy(Policy p) {
+    if (java.util.Objects.equals(p, policy)) {
+      return;
+    }
+    policy = p;
+    settings = declared.withPolicy(arguments, p);
+    dropOverLimit();
   }
 
   public int readyCount() {

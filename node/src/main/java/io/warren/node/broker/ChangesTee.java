@@ -5,6 +5,7 @@ import io.warren.model.Binding;
 import io.warren.model.Changes;
 import io.warren.model.Exchange;
 import io.warren.model.Message;
+import io.warren.model.Policy;
 import io.warren.model.QueueState;
 
 /**
@@ -67,6 +68,18 @@ final class ChangesTee implements Changes {
   public void topicPermissionCleared(AccessControl.TopicPermission permission) {
     first.topicPermissionCleared(permission);
     second.topicPermissionCleared(permission);
+  }
+
+  @Override
+  public void policySet(Policy policy) {
+    first.policySet(policy);
+    second.policySet(policy);
+  }
+
+  @Override
+  public void policyCleared(String vhost, String name) {
+    first.policyCleared(vhost, name);
+    second.policyCleared(vhost, name);
   }
 
   @Override

@@ -448,6 +448,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     Set<QueueName> queues = new HashSet<>();
     Set<io.warren.model.Binding> bindings = new HashSet<>();
     Set<String> vhosts = new HashSet<>(Set.of(Broker.DEFAULT_VHOST)); // "/" exists without a record
+    Set<List<String>> policies = new HashSet<>();
     for (Command c : recorded) {
       if (c instanceof Command.AddVhost v) {
         vhosts.add(v.vhost());
@@ -457,12 +458,19 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
         queues.add(q.name());
       } else if (c instanceof Command.Bind b) {
         bindings.add(new io.warren.model.Binding(b.source(), b.destination(), b.routingKey(), b.arguments()));
+      } else if (c instanceof Command.SetPolicy p) {
+        policies.add(List.of(p.policy().vhost(), p.policy().name()));
       }
     }
     emitAll(broker.retainTopology(exchanges, queues, bindings));
     for (String vhost : broker.vhosts().stream().map(io.warren.model.VirtualHost::name).toList()) {
       if (!vhosts.contains(vhost)) {
         emitAll(applyHere(new Command.DeleteVhost(vhost)).effects()); // deleted since this copy was taken
+      }
+    }
+    for (io.warren.model.Policy p : broker.policies().all()) {
+      if (!policies.contains(List.of(p.vhost(), p.name()))) {
+        applyHere(new Command.ClearPolicy(p.vhost(), p.name()));
       }
     }
   }
@@ -540,6 +548,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       toMeta(s, slot);
     } else if (c instanceof Command.DeleteVhost x) {
       deleteVhost(s, slot, x);
+    } else if (c instanceof Command.SetPolicy || c instanceof Command.ClearPolicy) {
+      policyChange(s, slot);
     } else if (c instanceof Command.OpenChannel x && clustered) {
       openChannelAfterMetadata(s, slot, x);
     } else if (c instanceof Command.CloseChannel x) {
@@ -822,6 +832,47 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     });
   }
 
+  /**
+   * A policy goes to the metadata group (every node's broker: routing stand-ins and the
+   * non-replicated queues held there), then to every queue partition, whose replicas apply it to
+   * the replicated queues in their own log order; the reply waits for all of them.
+   */
+  private void policyChange(SessionState s, Slot slot) {
+    barrier(s, slot);
+    toGroup(META_GROUP, slot.command(), new BarrierStep(s, slot) {
+      @Override
+      public void applied(Result metaResult) {
+        if (metaResult.reply().isFailure() || partitions.isEmpty()) {
+          finish(metaResult.reply());
+          return;
+        }
+        slot.outstanding = partitions.size();
+        BarrierStep self = this;
+        Step each = new Step() {
+          Throwable failure;
+
+          @Override
+          public void applied(Result result) {
+            done();
+          }
+
+          @Override
+          public void failed(Throwable cause) {
+            failure = cause; // setting the policy again brings the partitions in line
+            done();
+          }
+
+          void done() {
+            if (--slot.outstanding == 0) {
+              self.finish(failure == null ? metaResult.reply() : unavailable(failure));
+            }
+          }
+        };
+        partitions.forEach(g -> toGroup(g, slot.command(), each));
+      }
+    });
+  }
+
   private void bindingChange(SessionState s, Slot slot, io.warren.model.ExchangeName source,
       io.warren.model.Resource destination) {
     boolean durableSource = broker.exchange(source).map(e -> e.durable()).orElse(false);
@@ -1077,6 +1128,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
           step.applied(r);
         }
         emitAll(r.effects());
+        if (t.command() instanceof Command.SetPolicy) {
+          // Only the node holding a non-replicated queue drops its messages, on every node's copy
+          // of the log alike: that node republishes what they dead-letter.
+          carryOut(r.effects());
+        }
         if (ours && t.command() instanceof Command.Withdraw withdraw) {
           extra.addAll(withdrawnWrites.getOrDefault(withdraw, List.of()));
           withdrawnWrites.remove(withdraw);

@@ -254,4 +254,90 @@ final class CtlCommands {
       return 0;
     }
   }
+
+  @Command(name = "set_policy", description = "Sets a policy: the definition's settings (JSON) apply to the "
+      + "queues and/or exchanges whose names match the pattern (a regular expression).")
+  static final class SetPolicy implements Callable<Integer> {
+    @ParentCommand WarrenCtl ctl;
+
+    @Option(names = {"-p", "--vhost"}, defaultValue = "/", description = "Virtual host (default: ${DEFAULT-VALUE}).")
+    String vhost;
+
+    @Option(names = "--priority", defaultValue = "0",
+        description = "Of several matching policies the highest priority applies (default: ${DEFAULT-VALUE}).")
+    int priority;
+
+    @Option(names = "--apply-to", defaultValue = "all",
+        description = "queues, exchanges or all (default: ${DEFAULT-VALUE}).")
+    String applyTo;
+
+    @Parameters(index = "0", paramLabel = "NAME") String name;
+
+    @Parameters(index = "1", paramLabel = "PATTERN") String pattern;
+
+    @Parameters(index = "2", paramLabel = "DEFINITION", description = "JSON object, e.g. '{\"max-length\":1000}'.")
+    String definition;
+
+    @Override
+    public Integer call() {
+      JsonNode parsed;
+      try {
+        parsed = ApiClient.MAPPER.readTree(definition);
+      } catch (IOException e) {
+        parsed = null;
+      }
+      if (parsed == null || !parsed.isObject()) {
+        throw new CtlException(CtlException.USAGE, "the policy definition must be a JSON object, not: " + definition);
+      }
+      ObjectNode body = ApiClient.MAPPER.createObjectNode();
+      body.put("pattern", pattern);
+      body.set("definition", parsed);
+      body.put("priority", priority);
+      body.put("apply-to", applyTo);
+      ctl.output().info("Setting policy \"" + name + "\" for pattern \"" + pattern + "\" to \"" + definition
+          + "\" with priority \"" + priority + "\" for vhost \"" + vhost + "\" ...");
+      ctl.api().put(policyPath(vhost, name), body.toString());
+      return 0;
+    }
+  }
+
+  @Command(name = "clear_policy", description = "Removes a policy.")
+  static final class ClearPolicy implements Callable<Integer> {
+    @ParentCommand WarrenCtl ctl;
+
+    @Option(names = {"-p", "--vhost"}, defaultValue = "/", description = "Virtual host (default: ${DEFAULT-VALUE}).")
+    String vhost;
+
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() {
+      ctl.output().info("Clearing policy \"" + name + "\" on vhost \"" + vhost + "\" ...");
+      ctl.api().delete(policyPath(vhost, name));
+      return 0;
+    }
+  }
+
+  @Command(name = "list_policies", description = "Lists policies (default columns: vhost name pattern apply-to "
+      + "definition priority).")
+  static final class ListPolicies extends VhostListing {
+    @Override
+    String path() {
+      return "/api/policies/" + ApiClient.enc(vhost);
+    }
+
+    @Override
+    String what() {
+      return "policies for vhost \"" + vhost + "\"";
+    }
+
+    @Override
+    List<String> defaultColumns() {
+      return List.of("vhost", "name", "pattern", "apply-to", "definition", "priority");
+    }
+  }
+
+  private static String policyPath(String vhost, String name) {
+    return "/api/policies/" + ApiClient.enc(vhost) + "/" + ApiClient.enc(name);
+  }
 }

@@ -4,6 +4,8 @@ package io.warren.node.ctl;
 class CtlException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The command line is wrong (what picocli answers for a bad option, too). */
+  static final int USAGE = 64;
   /** The node could not be reached. */
   static final int UNAVAILABLE = 69;
   /** The node refused the credentials. */

@@ -41,6 +41,9 @@ import picocli.CommandLine.ScopeType;
         MemberCommands.AddMember.class,
         MemberCommands.RemoveMember.class,
         MemberCommands.ListMembers.class,
+        CtlCommands.SetPolicy.class,
+        CtlCommands.ClearPolicy.class,
+        CtlCommands.ListPolicies.class,
         CommandLine.HelpCommand.class})
 public final class WarrenCtl {
   @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = "localhost",

@@ -15,11 +15,11 @@ import java.util.Set;
 
 /**
  * {@code /api/definitions}: export and import of the topology in RabbitMQ's definitions format.
- * Export has users (with their password hashes), vhosts, permissions, topic permissions, queues
- * (not exclusive ones: they belong to a connection), exchanges (not the predeclared ones) and
- * bindings. Import declares vhosts, users, permissions, topic permissions, exchanges, queues and
- * bindings, in that order, through the command log; policies and parameters in the file are
- * ignored.
+ * Export has users (with their password hashes), vhosts, permissions, topic permissions, policies,
+ * queues (not exclusive ones: they belong to a connection), exchanges (not the predeclared ones)
+ * and bindings. Import declares vhosts, users, permissions, topic permissions, policies,
+ * exchanges, queues and bindings, in that order, through the command log; parameters in the file
+ * are ignored.
  */
 final class DefinitionsApi {
   private final BrokerAccess broker;
@@ -69,14 +69,15 @@ final class DefinitionsApi {
         "topic_permissions", access.topicPermissions().stream().map(Users::json).toList(),
         "parameters", List.of(),
         "global_parameters", List.of(),
-        "policies", List.of(),
+        "policies", t.policies(null).stream().map(PoliciesApi::json).toList(),
         "queues", queues,
         "exchanges", exchanges,
         "bindings", bindings);
   }
 
   private Map<String, Object> export(String vhost) {
-    Topology.Vhost v = broker.topology().vhostOrNotFound(vhost);
+    Topology t = broker.topology();
+    Topology.Vhost v = t.vhostOrNotFound(vhost);
     List<Object> queues = new ArrayList<>();
     List<Object> exchanges = new ArrayList<>();
     List<Object> bindings = new ArrayList<>();
@@ -87,7 +88,8 @@ final class DefinitionsApi {
         "product_name", ServerProperties.PRODUCT,
         "product_version", ServerProperties.VERSION,
         "parameters", List.of(),
-        "policies", List.of(),
+        // RabbitMQ keeps the vhost in the policies of a per-vhost export (not in its queues and exchanges).
+        "policies", t.policies(vhost).stream().map(PoliciesApi::json).toList(),
         "queues", queues,
         "exchanges", exchanges,
         "bindings", bindings);
@@ -134,6 +136,10 @@ final class DefinitionsApi {
     }
     List<Command> access = onlyVhost == null ? accessPlan(file, known) : List.of();
     List<Command> declarations = new ArrayList<>();
+    for (JsonNode p : array(file, "policies")) {
+      declarations.add(new Command.SetPolicy(
+          PoliciesApi.parse(vhost(p, onlyVhost, known), required(p, "name", "policy"), p)));
+    }
     for (JsonNode x : array(file, "exchanges")) {
       ExchangeName name = new ExchangeName(vhost(x, onlyVhost, known), required(x, "name", "exchange"));
       declarations.add(new Command.DeclareExchange(name, Json.text(x, "type", "direct"), false,

@@ -88,6 +88,7 @@ public final class ManagementServer implements AutoCloseable {
     new VhostsApi(broker, rates, cluster).register(routes);
     new AccessApi(broker, users).register(routes);
     new DefinitionsApi(broker, users).register(routes);
+    new PoliciesApi(broker).register(routes);
     new HealthApi(broker, getter, memoryAlarm, nodeName).register(routes);
   }
 

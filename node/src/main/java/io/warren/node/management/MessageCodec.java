@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.warren.model.AmqpFailure;
 import io.warren.model.Arguments;
+import io.warren.model.Expiration;
 import io.warren.model.Message;
 import io.warren.model.MessageBody;
 import io.warren.model.Reply;
@@ -52,8 +54,16 @@ final class MessageCodec {
     }
     byte[] payload = payload(body.get("payload").asText(), body.get("payload_encoding").asText());
     Arguments headers = props.headers() == null ? Arguments.EMPTY : FieldTables.toArguments(props.headers());
+    if (props.expiration() != null) {
+      try {
+        Expiration.parse(props.expiration()); // as AMQP publishes are checked
+      } catch (AmqpFailure invalid) {
+        throw ApiException.badRequest(invalid.text());
+      }
+    }
+    // The model reads expiry and priority from these fields, not from the encoded properties.
     return new Message(exchange, body.get("routing_key").asText(), encode(props), MessageBody.of(payload), headers,
-        props.isPersistent());
+        props.isPersistent(), props.expiration(), props.priority() == null ? 0 : props.priority());
   }
 
   private static byte[] payload(String payload, String encoding) {

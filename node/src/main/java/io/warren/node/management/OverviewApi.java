@@ -107,8 +107,10 @@ final class OverviewApi {
   static List<Map<String, Object>> exchangeTypes() {
     List<Map<String, Object>> out = new ArrayList<>();
     for (ExchangeType t : ExchangeType.values()) {
-      out.add(Json.obj("name", t.wireName(), "description", "AMQP " + t.wireName() + " exchange, as per the AMQP specification",
-          "enabled", true));
+      // RabbitMQ's own descriptions: the plugin's type is no AMQP one.
+      String description = t == ExchangeType.CONSISTENT_HASH ? "Consistent Hashing Exchange"
+          : "AMQP " + t.wireName() + " exchange, as per the AMQP specification";
+      out.add(Json.obj("name", t.wireName(), "description", description, "enabled", true));
     }
     return out;
   }

@@ -5,6 +5,7 @@ import io.warren.model.Binding;
 import io.warren.model.Broker;
 import io.warren.model.Exchange;
 import io.warren.model.ExchangeName;
+import io.warren.model.Policy;
 import io.warren.model.QueueName;
 import io.warren.model.QueueState;
 import io.warren.model.VirtualHost;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * broker thread ({@link #of}) into immutable values the API threads may read. The node's broker
  * holds every declaration (replicated queues as stand-ins); their figures are elsewhere.
  */
-record Topology(List<Vhost> vhosts) {
+/** @param policies every policy, by vhost and name */
+record Topology(List<Vhost> vhosts, List<Policy> policies) {
 
   record Vhost(String name, List<ExchangeDecl> exchanges, List<QueueDecl> queues, List<Binding> bindings) {}
 
@@ -29,9 +31,10 @@ record Topology(List<Vhost> vhosts) {
    * @param owner the owning connection of an exclusive queue, else 0
    * @param replicated whether its messages live in a queue partition (durable, not exclusive, not
    *     auto-delete)
+   * @param policy the policy that applies to it, or null
    */
   record QueueDecl(QueueName name, boolean durable, boolean autoDelete, boolean exclusive, long owner,
-      Arguments arguments, boolean replicated) {}
+      Arguments arguments, boolean replicated, Policy policy) {}
 
   private static final Comparator<String> NAMES = Comparator.naturalOrder();
 
@@ -49,14 +52,14 @@ record Topology(List<Vhost> vhosts) {
       List<QueueDecl> queues = new ArrayList<>();
       for (QueueState q : vh.queues().values()) {
         queues.add(new QueueDecl(q.name(), q.durable(), q.autoDelete(), q.exclusive(), q.owner(), q.arguments(),
-            q.replicated()));
+            q.replicated(), q.policy()));
       }
       exchanges.sort(Comparator.comparing(x -> x.name().name(), NAMES));
       queues.sort(Comparator.comparing(q -> q.name().name(), NAMES));
       vhosts.add(new Vhost(vh.name(), List.copyOf(exchanges), List.copyOf(queues), List.copyOf(bindings)));
     }
     vhosts.sort(Comparator.comparing(Vhost::name, NAMES));
-    return new Topology(List.copyOf(vhosts));
+    return new Topology(List.copyOf(vhosts), broker.policies().all());
   }
 
   Optional<Vhost> vhost(String name) {
@@ -75,6 +78,12 @@ record Topology(List<Vhost> vhosts) {
 
   Optional<QueueDecl> queue(QueueName name) {
     return vhost(name.vhost()).flatMap(v -> v.queues().stream().filter(q -> q.name().equals(name)).findFirst());
+  }
+
+  /** The policies of one vhost ({@code name} given; 404 if unknown), or all. */
+  List<Policy> policies(String name) {
+    scope(name);
+    return name == null ? policies : policies.stream().filter(p -> p.vhost().equals(name)).toList();
   }
 
   Optional<ExchangeDecl> exchange(ExchangeName name) {

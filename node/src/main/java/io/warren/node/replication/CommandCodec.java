@@ -27,6 +27,7 @@ import io.warren.model.Command.SetFlow;
 import io.warren.model.Command.Settle;
 import io.warren.model.Command.Sync;
 import io.warren.model.Command.Unbind;
+import io.warren.model.Policy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,16 @@ public final class CommandCodec {
           r -> new Command.ClearTopicPermissions(r.string(), r.string(), r.optionalString())),
       layout(49, Command.AddDefaultUser.class,
           (w, c) -> w.string(c.name()).string(c.passwordHash()),
-          r -> new Command.AddDefaultUser(r.string(), r.string())));
+          r -> new Command.AddDefaultUser(r.string(), r.string())),
+      // Policies.
+      layout(50, Command.SetPolicy.class,
+          (w, c) -> w.string(c.policy().vhost()).string(c.policy().name()).string(c.policy().pattern())
+              .string(c.policy().applyTo().wireName()).int32(c.policy().priority()).arguments(c.policy().definition()),
+          r -> new Command.SetPolicy(new Policy(r.string(), r.string(), r.string(),
+              Policy.ApplyTo.fromWire(r.string()), r.int32(), r.arguments()))),
+      layout(51, Command.ClearPolicy.class,
+          (w, c) -> w.string(c.vhost()).string(c.name()),
+          r -> new Command.ClearPolicy(r.string(), r.string())));
 
   private static final Map<Class<?>, Layout<?>> BY_TYPE = new HashMap<>();
   private static final Layout<?>[] BY_TAG = new Layout<?>[256];

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
  *       highest message id ever handed out from that queue (messages up to it come back
  *       redelivered after a restart); {@code "x"} + message key → when that message expires (ms
  *       since the epoch, 8 bytes), for messages with a TTL; {@code "d"} + message key → how often
- *       it came back to the queue (4 bytes), in queues that count deliveries.
+ *       it came back to the queue (4 bytes), in queues that count deliveries; {@code "p"} + vhost
+ *       and policy name (as a queue key) → the policy (a SetPolicy command): every policy, so that
+ *       restored queues get the settings their policy gives them.
  * </ul>
  *
  * A queue key is the vhost and the name, each prefixed with its length, so no queue's key is a
@@ -35,6 +37,7 @@ final class PartitionLayout {
   private static final byte[] WATERMARK = {'w'};
   private static final byte[] EXPIRY = {'x'};
   private static final byte[] DELIVERY_COUNT = {'d'};
+  static final byte[] POLICY = {'p'};
 
   private PartitionLayout() {}
 
@@ -82,6 +85,10 @@ final class PartitionLayout {
 
   static byte[] expiryKey(byte[] messageKey) {
     return Keys.concat(EXPIRY, messageKey);
+  }
+
+  static byte[] policyKey(String vhost, String name) {
+    return Keys.concat(POLICY, queueKey(new QueueName(vhost, name)));
   }
 
   static byte[] deliveryCountKey(byte[] messageKey) {

@@ -7,6 +7,7 @@ import io.warren.model.Effect;
 import io.warren.model.Message;
 import io.warren.model.MessageBody;
 import io.warren.model.Meta;
+import io.warren.model.Policy;
 import io.warren.model.PropertiesCodec;
 import io.warren.model.QueueName;
 import io.warren.model.QueueSettings;
@@ -107,6 +108,13 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   public synchronized void restore(Store restoredFrom) {
     this.store = restoredFrom;
     Broker restored = new Broker(codec);
+    // Policies first: each queue then takes its policy's settings as it is declared, before its
+    // messages come back (whether a message has a stored expiry depends on them).
+    try (StoreIterator it = store.iterate(PartitionLayout.STATE, KeyRange.prefix(PartitionLayout.POLICY))) {
+      while (it.hasNext()) {
+        restored.apply(new Meta(0, 0), CommandCodec.decode(it.next().value()));
+      }
+    }
     try (StoreIterator it = store.iterate(PartitionLayout.QUEUES, KeyRange.all())) {
       while (it.hasNext()) {
         Command.DeclareQueue declare = (Command.DeclareQueue) CommandCodec.decode(it.next().value());
@@ -288,6 +296,12 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     final byte[] key;
     long watermark;
     boolean watermarkRaised;
+    /**
+     * Whether expiry times / delivery counts were stored for its messages in this run: a policy
+     * may since have changed the settings that say whether a message has them.
+     */
+    boolean storedExpiries;
+    boolean storedCounts;
 
     QueueRecord(byte[] key, long watermark) {
       this.key = key;
@@ -320,6 +334,17 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     public void queueAdded(QueueState q) {
       batch.put(PartitionLayout.QUEUES, PartitionLayout.queueKey(q.name()), CommandCodec.encode(
           Command.DeclareQueue.recreating(q.name(), q.durable(), false, q.autoDelete(), q.arguments(), 0)));
+    }
+
+    @Override
+    public void policySet(Policy p) {
+      batch.put(PartitionLayout.STATE, PartitionLayout.policyKey(p.vhost(), p.name()),
+          CommandCodec.encode(new Command.SetPolicy(p)));
+    }
+
+    @Override
+    public void policyCleared(String vhost, String name) {
+      batch.delete(PartitionLayout.STATE, PartitionLayout.policyKey(vhost, name));
     }
 
     @Override
@@ -358,7 +383,9 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     @Override
     public void messageExpires(QueueState q, long id, Message m, long expiresAt) {
       if (stored(m)) {
-        batch.put(PartitionLayout.STATE, PartitionLayout.expiryKey(PartitionLayout.messageKey(record(q).key, id)),
+        QueueRecord r = record(q);
+        r.storedExpiries = true;
+        batch.put(PartitionLayout.STATE, PartitionLayout.expiryKey(PartitionLayout.messageKey(r.key, id)),
             Keys.ofLong(expiresAt));
       }
     }
@@ -366,7 +393,9 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     @Override
     public void deliveryCounted(QueueState q, long id, Message m, int count) {
       if (stored(m)) {
-        batch.put(PartitionLayout.STATE, PartitionLayout.deliveryCountKey(PartitionLayout.messageKey(record(q).key, id)),
+        QueueRecord r = record(q);
+        r.storedCounts = true;
+        batch.put(PartitionLayout.STATE, PartitionLayout.deliveryCountKey(PartitionLayout.messageKey(r.key, id)),
             ByteBuffer.allocate(4).putInt(count).array());
       }
     }
@@ -376,12 +405,13 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
       if (!stored(m)) {
         return;
       }
-      byte[] messageKey = PartitionLayout.messageKey(record(q).key, id);
+      QueueRecord r = record(q);
+      byte[] messageKey = PartitionLayout.messageKey(r.key, id);
       batch.delete(PartitionLayout.MESSAGES, messageKey);
-      if (mayExpire(q.settings(), m)) {
+      if (r.storedExpiries || mayExpire(q.settings(), m)) {
         batch.delete(PartitionLayout.STATE, PartitionLayout.expiryKey(messageKey));
       }
-      if (q.settings().countsDeliveries()) {
+      if (r.storedCounts || q.settings().countsDeliveries()) {
         batch.delete(PartitionLayout.STATE, PartitionLayout.deliveryCountKey(messageKey));
       }
       Integer extra = extraRefs.get(id);

@@ -7,6 +7,7 @@ import io.warren.model.Changes;
 import io.warren.model.Command;
 import io.warren.model.Exchange;
 import io.warren.model.ExchangeName;
+import io.warren.model.Policy;
 import io.warren.model.QueueName;
 import io.warren.model.QueueState;
 import io.warren.model.Resource;
@@ -26,7 +27,8 @@ import java.util.List;
  * recreates it; keys start with a kind byte that sorts vhosts, exchanges, queues, then bindings, so
  * replaying the records in key order rebuilds the topology. Users, permissions and topic
  * permissions follow (always recorded, single node or not), as the commands that set them; a user's
- * record holds its password hash, never the password.
+ * record holds its password hash, never the password. Policies (all durable) come last: replaying
+ * one gives the queues it matches their settings.
  */
 public final class TopologyRecords implements Changes {
   public static final String FAMILY = "topology";
@@ -38,6 +40,7 @@ public final class TopologyRecords implements Changes {
   private static final byte USER = 10;
   private static final byte PERMISSION = 11;
   private static final byte TOPIC_PERMISSION = 12;
+  private static final byte POLICY = 0x40;
 
   /** One change to the metadata store: a put, or a delete when {@code value} is null. */
   public record Write(byte[] key, byte[] value) {}
@@ -174,6 +177,20 @@ public final class TopologyRecords implements Changes {
   public void bindingRemoved(Binding b) {
     // The ends may be gone already, so whether it was durable cannot be told: delete regardless.
     writes.add(new Write(bindingKey(b), null));
+  }
+
+  @Override
+  public void policySet(Policy p) {
+    writes.add(new Write(policyKey(p.vhost(), p.name()), CommandCodec.encode(new Command.SetPolicy(p))));
+  }
+
+  @Override
+  public void policyCleared(String vhost, String name) {
+    writes.add(new Write(policyKey(vhost, name), null));
+  }
+
+  private static byte[] policyKey(String vhost, String name) {
+    return Keys.concat(new byte[] {POLICY}, PartitionLayout.queueKey(new QueueName(vhost, name)));
   }
 
   private boolean durable(Binding b) {

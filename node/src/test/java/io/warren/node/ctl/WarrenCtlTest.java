@@ -172,6 +172,46 @@ class WarrenCtlTest {
   }
 
   @Test
+  void policiesAreSetListedAndCleared() throws Exception {
+    String name = "ctl-policy-" + UUID.randomUUID().toString().substring(0, 8);
+    Run set = ctl("set_policy", name, "^ctl\\.limited\\.", "{\"max-length\":3}", "--priority", "7",
+        "--apply-to", "queues");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("Setting policy \"" + name + "\" for pattern \"^ctl\\.limited\\.\" to "
+        + "\"{\"max-length\":3}\" with priority \"7\" for vhost \"/\" ...");
+
+    Run list = ctl("list_policies");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.lines()).startsWith("Listing policies for vhost \"/\" ...",
+        "vhost\tname\tpattern\tapply-to\tdefinition\tpriority");
+    assertThat(list.lines()).anySatisfy(line -> assertThat(line).startsWith("/\t" + name + "\t^ctl\\.limited\\.\tqueues\t")
+        .contains("max-length").endsWith("\t7"));
+    JsonNode json = MAPPER.readTree(ctl("--json", "list_policies", "name", "definition").out());
+    assertThat(json.findValuesAsText("name")).contains(name);
+
+    Channel ch = broker.channel();
+    String queue = "ctl.limited." + UUID.randomUUID().toString().substring(0, 8);
+    broker.deleteAfterTest(queue);
+    ch.queueDeclare(queue, true, false, false, null);
+    ch.confirmSelect();
+    for (int i = 0; i < 5; i++) {
+      ch.basicPublish("", queue, null, "m".getBytes(StandardCharsets.UTF_8));
+    }
+    ch.waitForConfirmsOrDie(10_000);
+    assertThat(ch.queueDeclarePassive(queue).getMessageCount()).isEqualTo(3);
+
+    Run clear = ctl("clear_policy", name);
+    assertThat(clear.code()).as(clear.err()).isZero();
+    assertThat(clear.out()).contains("Clearing policy \"" + name + "\" on vhost \"/\" ...");
+    assertThat(ctl("-q", "list_policies", "name").out()).doesNotContain(name);
+    assertThat(ctl("clear_policy", name).code()).isEqualTo(65);
+    assertThat(ctl("set_policy", name, ".", "not json").code()).isEqualTo(64);
+    Run invalid = ctl("set_policy", name, ".", "{\"no-such-key\":1}");
+    assertThat(invalid.code()).isEqualTo(65);
+    assertThat(invalid.err()).contains("not recognised policy settings");
+  }
+
+  @Test
   void failuresHaveRabbitmqctlsExitCodes() throws Exception {
     int port = broker.requireEmbedded("management port").managementAddress().getPort();
     Run badPassword = ctlRaw("--host", "127.0.0.1", "--port", String.valueOf(port), "--password", "wrong",

@@ -147,6 +147,31 @@ class QueueExtensionsRestartTest {
     assertThat(after.basicGet("poison", true)).isNull();
   }
 
+  @Test
+  void aDurablePriorityQueueKeepsItsPriorityOrderAcrossARestart() throws Exception {
+    Channel ch = node.connect().createChannel();
+    ch.confirmSelect();
+    ch.queueDeclare("prioritized", true, false, false, Map.of("x-max-priority", 10));
+    String[][] published = {{"1", "low"}, {"5", "mid-1"}, {"9", "high"}, {"0", "none"}, {"5", "mid-2"}, {"3", "lowish"}};
+    for (String[] m : published) {
+      publish(ch, "prioritized", MessageProperties.PERSISTENT_TEXT_PLAIN.builder().priority(Integer.parseInt(m[0]))
+          .build(), m[1]);
+    }
+    ch.waitForConfirmsOrDie(Waits.TIMEOUT.toMillis());
+
+    node.stop();
+    node.start();
+
+    Channel after = node.connect().createChannel();
+    java.util.List<String> order = new java.util.ArrayList<>();
+    GetResponse r;
+    while ((r = after.basicGet("prioritized", true)) != null) {
+      order.add(Inbox.text(r));
+      assertThat(r.getEnvelope().isRedeliver()).as("never delivered before the restart").isFalse();
+    }
+    assertThat(order).containsExactly("high", "mid-1", "mid-2", "lowish", "low", "none");
+  }
+
   static AMQP.BasicProperties expiring(String expiration) {
     return MessageProperties.PERSISTENT_TEXT_PLAIN.builder().expiration(expiration).build();
   }

@@ -48,6 +48,11 @@ final class RestartableNode implements AutoCloseable {
     }
   }
 
+  /** The running node's management API. */
+  java.net.InetSocketAddress managementAddress() {
+    return node.managementAddress();
+  }
+
   /** A connection that does not recover: a restart must look like what it is to the test. */
   Connection connect() throws Exception {
     ConnectionFactory factory = new ConnectionFactory();

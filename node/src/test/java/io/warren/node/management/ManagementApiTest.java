@@ -78,6 +78,17 @@ class ManagementApiTest {
   }
 
   @Test
+  void exchangeTypesAreDescribedAsRabbitMqDescribesThem() {
+    JsonNode types = api.get("/api/overview").json().path("exchange_types");
+    for (JsonNode t : types) {
+      String name = t.path("name").asText();
+      String expected = name.equals("x-consistent-hash") ? "Consistent Hashing Exchange" // RabbitMQ's plugin
+          : "AMQP " + name + " exchange, as per the AMQP specification";
+      assertThat(t.path("description").asText()).as(name).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void nodesListThisNodeRunning() {
     JsonNode nodes = api.get("/api/nodes").json();
     assertThat(nodes.isArray()).isTrue();
@@ -279,6 +290,36 @@ class ManagementApiTest {
     assertThat(api.delete(path).status()).isEqualTo(204);
     assertThat(api.get(path).status()).isEqualTo(404);
     assertThat(api.delete(path).status()).isEqualTo(404);
+  }
+
+  @ParameterizedTest(name = "durable={0}")
+  @ValueSource(booleans = {true, false})
+  void publishHonoursPriorityAndExpiration(boolean durable) throws Exception {
+    Channel ch = broker.channel();
+    String prioritized = broker.queueName();
+    String expiring = broker.queueName();
+    ch.queueDeclare(prioritized, durable, false, false, Map.of("x-max-priority", 10));
+    ch.queueDeclare(expiring, durable, false, false, null);
+    String publish = "/api/exchanges/" + ROOT + "/amq.default/publish";
+    for (int priority : new int[] {1, 9, 5}) {
+      assertThat(api.post(publish, obj("properties", obj("priority", priority), "routing_key", prioritized,
+          "payload", "p" + priority, "payload_encoding", "string")).json().path("routed").asBoolean()).isTrue();
+    }
+    api.post(publish, obj("properties", obj("expiration", "1"), "routing_key", expiring, "payload", "gone",
+        "payload_encoding", "string"));
+    api.post(publish, obj("properties", obj("expiration", "600000"), "routing_key", expiring, "payload", "kept",
+        "payload_encoding", "string"));
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      GetResponse got = await().until(() -> ch.basicGet(prioritized, true), r -> r != null);
+      order.add(new String(got.getBody(), StandardCharsets.UTF_8) + "/" + got.getProps().getPriority());
+    }
+    assertThat(order).containsExactly("p9/9", "p5/5", "p1/1");
+    await().until(() -> ch.queueDeclarePassive(expiring).getMessageCount() == 1);
+    GetResponse kept = ch.basicGet(expiring, true);
+    assertThat(new String(kept.getBody(), StandardCharsets.UTF_8)).isEqualTo("kept");
+    assertThat(kept.getProps().getExpiration()).isEqualTo("600000");
   }
 
   // ------------------------------------------------------------------ bindings

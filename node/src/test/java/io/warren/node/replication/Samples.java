@@ -141,7 +141,12 @@ final class Samples {
         new Command.SetTopicPermissions("alice", "/", "amq.topic", "^a", "^b"),
         new Command.ClearTopicPermissions("alice", "/", "amq.topic"),
         new Command.ClearTopicPermissions("alice", "/", null),
-        new Command.AddDefaultUser("guest", "l6GZcHcmP4Bzk3ZXwbYJjDUBl0Ak0i3hFrNK4MtwCqFYhjY0"));
+        new Command.AddDefaultUser("guest", "l6GZcHcmP4Bzk3ZXwbYJjDUBl0Ak0i3hFrNK4MtwCqFYhjY0"),
+        new Command.SetPolicy(new io.warren.model.Policy("/", "limits", "^orders\\.", io.warren.model.Policy.ApplyTo.QUEUES,
+            -3, Arguments.of(Map.of("max-length", 10, "dead-letter-exchange", "dlx", "ha-mode", "all")))),
+        new Command.SetPolicy(new io.warren.model.Policy("tenant-ä", "", "", io.warren.model.Policy.ApplyTo.ALL,
+            Integer.MAX_VALUE, Arguments.of("message-ttl", Long.MAX_VALUE))),
+        new Command.ClearPolicy("tenant-ä", "limits"));
   }
 
   /** Asserts two commands are equal, comparing arrays and message bodies by content. */
