@@ -36,7 +36,8 @@ async function api(method, path, body) {
   const res = await fetch('/api' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
-  if (res.status === 401) {
+  // A refusal for a user's tags ("not_authorised") is no failed login ("not_authorized").
+  if (res.status === 401 && !(json && json.error === 'not_authorised')) {
     logout('Login failed or session expired.');
     throw new ApiError(401, json);
   }
@@ -140,8 +141,10 @@ const pages = {
   overview: {
     skeleton: () => `<h1>Overview</h1><div id="overview"></div>`,
     async refresh(root) {
-      const [o, nodes] = await Promise.all([api('GET', '/overview'), api('GET', '/nodes')]);
-      $('#node-name').textContent = o.node;
+      // Only monitoring users and administrators may list nodes, as in RabbitMQ.
+      const [o, nodes] = await Promise.all([api('GET', '/overview'),
+        api('GET', '/nodes').catch(e => e.status === 401 ? null : Promise.reject(e))]);
+      $('#node-name').textContent = o.node || '';
       const s = o.message_stats || {}, t = o.queue_totals || {}, n = o.object_totals || {};
       $('#overview', root).innerHTML = `
         <h2>Queued messages</h2>
@@ -161,13 +164,13 @@ const pages = {
           ${tile('Queues', num(n.queues))}${tile('Consumers', num(n.consumers))}
           ${tile('Published', num(s.publish))}${tile('Delivered', num(s.deliver_get))}${tile('Acked', num(s.ack))}
         </div>
-        <h2>Nodes</h2>
+        ${nodes === null ? '' : `<h2>Nodes</h2>
         ${table([{ label: 'Name' }, { label: 'Running' }, { label: 'Heap used', num: true }, { label: 'Memory limit', num: true },
           { label: 'Uptime (s)', num: true }],
           nodes.map(x => `<tr><td>${esc(x.name)}</td><td class="${x.running ? 'ok' : 'error'}">${x.running ? 'running' : 'not running'}</td>
             <td class="num">${x.mem_used === undefined ? '' : num(Math.round(x.mem_used / 1048576)) + ' MiB'}</td>
             <td class="num">${x.mem_limit === undefined ? '' : num(Math.round(x.mem_limit / 1048576)) + ' MiB'}</td>
-            <td class="num">${x.uptime === undefined ? '' : num(Math.round(x.uptime / 1000))}</td></tr>`), 'No nodes')}
+            <td class="num">${x.uptime === undefined ? '' : num(Math.round(x.uptime / 1000))}</td></tr>`), 'No nodes')}`}
         <p class="muted">${esc(o.product_name)} ${esc(o.product_version)}, cluster ${esc(o.cluster_name)}</p>`;
     }
   },

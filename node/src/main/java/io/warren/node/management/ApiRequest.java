@@ -11,7 +11,12 @@ import java.util.Map;
  */
 record ApiRequest(
     String method, Map<String, String> params, Map<String, String> query, Map<String, List<String>> headers,
-    byte[] body, String user) {
+    byte[] body, Caller caller) {
+
+  /** The name of the user who makes the call. */
+  String user() {
+    return caller.name();
+  }
 
   String param(String name) {
     String value = params.get(name);

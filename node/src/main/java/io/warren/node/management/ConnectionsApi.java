@@ -34,15 +34,15 @@ final class ConnectionsApi {
           broker.topology().vhostOrNotFound(vhost);
           return ApiResponse.ok(connections(c -> vhost.equals(c.vhost())));
         })
-        .get("connections/{name}", r -> ApiResponse.ok(views.connection(find(r.param("name")))))
+        .get("connections/{name}", r -> ApiResponse.ok(views.connection(find(r))))
         .delete("connections/{name}", r -> {
-          ConnectionInfo c = find(r.param("name"));
+          ConnectionInfo c = find(r);
           String reason = r.header("X-Reason");
           broker.amqp().closeConnection(c.id(), reason == null || reason.isBlank() ? DEFAULT_REASON : reason);
           return ApiResponse.NO_CONTENT;
         })
         .get("connections/{name}/channels", r -> {
-          ConnectionInfo c = find(r.param("name"));
+          ConnectionInfo c = find(r);
           return ApiResponse.ok(c.channels().stream().map(ch -> views.channel(c, ch)).toList());
         })
         .get("channels", r -> ApiResponse.ok(channels(c -> true)))
@@ -56,6 +56,7 @@ final class ConnectionsApi {
           for (ConnectionInfo c : broker.connections()) {
             for (ConnectionInfo.ChannelInfo ch : c.channels()) {
               if (Views.channelName(c, ch.number()).equals(name)) {
+                checkAccess(r, c);
                 return ApiResponse.ok(views.channel(c, ch));
               }
             }
@@ -70,9 +71,22 @@ final class ConnectionsApi {
         });
   }
 
-  private ConnectionInfo find(String name) {
-    return broker.connections().stream().filter(c -> c.name().equals(name)).findFirst()
+  /** The connection the path names, if the caller may see it (or close it, for a DELETE). */
+  private ConnectionInfo find(ApiRequest r) {
+    String name = r.param("name");
+    ConnectionInfo c = broker.connections().stream().filter(x -> x.name().equals(name)).findFirst()
         .orElseThrow(ApiException::notFound);
+    checkAccess(r, c);
+    return c;
+  }
+
+  /** As RabbitMQ: one's own connections, others' to read for monitors and to close for administrators. */
+  private static void checkAccess(ApiRequest r, ConnectionInfo c) {
+    Caller caller = r.caller();
+    boolean allowed = r.method().equals("DELETE") ? caller.closesClientsOf(c.user()) : caller.seesClientsOf(c.user());
+    if (!allowed) {
+      throw ApiAuthorization.refused("User not authorised to access object");
+    }
   }
 
   private List<Map<String, Object>> connections(Predicate<ConnectionInfo> filter) {

@@ -135,10 +135,11 @@ public final class ManagementServer implements AutoCloseable {
       String user = authenticate(exchange);
       List<String> path = segments(rawPath);
       Routes.Match match = routes.find(exchange.getRequestMethod(), path);
-      ApiAuthorization.authorize(authenticator.access(), user, exchange.getRequestMethod(), path, match.params());
+      ApiAuthorization.Grant grant = ApiAuthorization.authorize(authenticator.access(), user,
+          exchange.getRequestMethod(), path, match.params());
       ApiRequest request = new ApiRequest(exchange.getRequestMethod(), match.params(),
-          query(exchange.getRequestURI().getRawQuery()), exchange.getRequestHeaders(), body(exchange), user);
-      response = match.handler().handle(request);
+          query(exchange.getRequestURI().getRawQuery()), exchange.getRequestHeaders(), body(exchange), grant.caller());
+      response = grant.narrow(match.handler().handle(request));
     } catch (NotAuthenticated e) {
       if (exchange.getRequestHeaders().getFirst(UI_HEADER) == null) {
         exchange.getResponseHeaders().set("WWW-Authenticate", REALM);

@@ -2,6 +2,7 @@ package io.warren.node.management;
 
 import io.warren.model.ExchangeType;
 import io.warren.node.amqp.AmqpServer;
+import io.warren.node.amqp.ConnectionInfo;
 import io.warren.node.amqp.ServerProperties;
 import io.warren.node.broker.MemoryAlarm;
 import io.warren.node.config.WarrenConfig;
@@ -41,7 +42,7 @@ final class OverviewApi {
   }
 
   void register(Routes routes) {
-    routes.get("overview", r -> ApiResponse.ok(overview()))
+    routes.get("overview", r -> ApiResponse.ok(overview(r.caller())))
         .get("nodes", r -> ApiResponse.ok(cluster.members().stream().map(this::node).toList()))
         .get("nodes/{node}", r -> {
           String name = r.param("node");
@@ -54,14 +55,28 @@ final class OverviewApi {
         .get("extensions", r -> ApiResponse.ok(List.of()));
   }
 
-  private Map<String, Object> overview() {
+  /**
+   * The overview; as RabbitMQ, a user without {@code monitoring} gets the totals of its own vhosts
+   * (queues, exchanges, queued messages) and of its own connections and channels, no consumer count,
+   * and neither the node nor its listeners.
+   */
+  private Map<String, Object> overview(Caller caller) {
     Topology topology = broker.topology();
     BrokerSnapshot figures = broker.figures();
-    long ready = figures.queues().stream().mapToLong(BrokerSnapshot.QueueFigures::ready).sum();
-    long unacked = figures.queues().stream().mapToLong(BrokerSnapshot.QueueFigures::unacked).sum();
-    int exchanges = topology.vhosts().stream().mapToInt(v -> v.exchanges().size()).sum();
-    int queues = topology.vhosts().stream().mapToInt(v -> v.queues().size()).sum();
-    return Json.obj(
+    boolean global = caller.monitor();
+    List<Topology.Vhost> vhosts = topology.vhosts().stream().filter(v -> global || caller.reaches(v.name())).toList();
+    int exchanges = vhosts.stream().mapToInt(v -> v.exchanges().size()).sum();
+    int queues = vhosts.stream().mapToInt(v -> v.queues().size()).sum();
+    Map<String, Object> objectTotals;
+    if (global) {
+      objectTotals = Json.obj("channels", figures.channels(), "connections", figures.connections(),
+          "consumers", figures.consumers(), "exchanges", exchanges, "queues", queues);
+    } else {
+      List<ConnectionInfo> own = broker.connections().stream().filter(c -> c.user().equals(caller.name())).toList();
+      objectTotals = Json.obj("channels", own.stream().mapToInt(c -> c.channels().size()).sum(),
+          "connections", own.size(), "exchanges", exchanges, "queues", queues);
+    }
+    Map<String, Object> overview = Json.obj(
         "management_version", API_VERSION,
         "rates_mode", "basic",
         "exchange_types", exchangeTypes(),
@@ -73,23 +88,50 @@ final class OverviewApi {
         "enable_queue_totals", true,
         "message_stats", views.messageStats(amqp.messageTotals(), Rates::total),
         "churn_rates", Json.obj(),
-        "queue_totals", Json.obj(
-            "messages", ready + unacked,
-            "messages_details", Json.rate(rates.of(Rates.total("messages"))),
-            "messages_ready", ready,
-            "messages_ready_details", Json.rate(rates.of(Rates.total("messages_ready"))),
-            "messages_unacknowledged", unacked,
-            "messages_unacknowledged_details", Json.rate(rates.of(Rates.total("messages_unacknowledged")))),
-        "object_totals", Json.obj(
-            "channels", figures.channels(),
-            "connections", figures.connections(),
-            "consumers", figures.consumers(),
-            "exchanges", exchanges,
-            "queues", queues),
-        "statistics_db_event_queue", 0,
-        "node", cluster.self(),
-        "listeners", listeners(),
-        "contexts", List.of());
+        "queue_totals", global ? queueTotals(figures) : queueTotals(figures, caller),
+        "object_totals", objectTotals,
+        "statistics_db_event_queue", 0);
+    if (global) {
+      overview.put("node", cluster.self());
+      overview.put("listeners", listeners());
+      overview.put("contexts", List.of());
+    }
+    return overview;
+  }
+
+  /** Every queue's messages, with the node's rates. */
+  private Map<String, Object> queueTotals(BrokerSnapshot figures) {
+    long ready = figures.queues().stream().mapToLong(BrokerSnapshot.QueueFigures::ready).sum();
+    long unacked = figures.queues().stream().mapToLong(BrokerSnapshot.QueueFigures::unacked).sum();
+    return queueTotals(ready, unacked, rates.of(Rates.total("messages_ready")),
+        rates.of(Rates.total("messages_unacknowledged")));
+  }
+
+  /** The messages of the queues in the caller's vhosts, with the sum of their rates. */
+  private Map<String, Object> queueTotals(BrokerSnapshot figures, Caller caller) {
+    long ready = 0;
+    long unacked = 0;
+    double readyRate = 0;
+    double unackedRate = 0;
+    for (BrokerSnapshot.QueueFigures q : figures.queues()) {
+      if (caller.reaches(q.vhost())) {
+        ready += q.ready();
+        unacked += q.unacked();
+        readyRate += rates.of(Rates.queue(q.vhost(), q.queue(), "messages_ready"));
+        unackedRate += rates.of(Rates.queue(q.vhost(), q.queue(), "messages_unacknowledged"));
+      }
+    }
+    return queueTotals(ready, unacked, readyRate, unackedRate);
+  }
+
+  private static Map<String, Object> queueTotals(long ready, long unacked, double readyRate, double unackedRate) {
+    return Json.obj(
+        "messages", ready + unacked,
+        "messages_details", Json.rate(readyRate + unackedRate),
+        "messages_ready", ready,
+        "messages_ready_details", Json.rate(readyRate),
+        "messages_unacknowledged", unacked,
+        "messages_unacknowledged_details", Json.rate(unackedRate));
   }
 
   private List<Map<String, Object>> listeners() {
