@@ -8,7 +8,12 @@
 #   rate1000  1 producer limited to 1000 msg/s and 1 consumer, on nodes 1 and 2, in one PerfTest
 #             process so that its end-to-end (consumer) latency is measured
 #
-#   bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq] [--scenarios "one fanin rate1000"]
+#   bench/cluster.sh [--duration SECONDS] [--warmup SECONDS] [--only warren|rabbitmq] [--scenarios "one fanin rate1000"]
+#
+# Each scenario first runs unmeasured for --warmup seconds (default 60; 0 skips it) against the same
+# cluster, then for --duration seconds measured. Both brokers get the same warm-up: a JVM compiles
+# its hot paths in its first tens of seconds (three JVMs on two cores take most of a minute), and
+# the figures are meant to show brokers that have been running, as a production broker has.
 #
 # Workload: persistent 1 KiB messages, confirms with 200 outstanding, prefetch 200, manual acks.
 # Needs node/target/warren-node.jar (mvn -B -DskipTests package) and PerfTest in
@@ -22,6 +27,7 @@ W_JAR=$REPO_ROOT/node/target/warren-node.jar
 PERFTEST_LIB=$BENCH_DIR/target/perf-test-lib
 BASE=${BENCH_PORT_BASE:-6800}
 DURATION=60
+WARMUP=60
 ONLY=""
 SCENARIOS="one fanin rate1000"
 PIDS=()
@@ -29,9 +35,10 @@ PIDS=()
 while (($#)); do
   case $1 in
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
-    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--only warren|rabbitmq] [--scenarios LIST]" >&2; exit 2 ;;
+    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--warmup SECONDS] [--only warren|rabbitmq] [--scenarios LIST]" >&2; exit 2 ;;
   esac
 done
 
@@ -76,18 +83,29 @@ single() {
     "$(grep 'consumer latency min' "$RESULTS/$name.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
 }
 
-# scenarios BROKER URI1 URI2 URI3 EXTRA...: the selected scenarios against one cluster.
+# scenarios BROKER URI1 URI2 URI3 EXTRA...: the selected scenarios against one cluster, each after
+# its warm-up (results under warmup/, not in the summary).
 scenarios() {
-  local broker=$1 u1=$2 u2=$3 u3=$4 s; shift 4
+  local s
   for s in $SCENARIOS; do
-    case $s in
-      one) perftest "$broker-one" "$u1" "$u2" "$@" ;;
-      fanin) single "$broker-fanin" "$u1,$u2,$u3" -x 10 -y 10 --queue-pattern "fanin-$(date +%s)-%d" \
-        --queue-pattern-from 1 --queue-pattern-to 10 "$@" ;;
-      rate1000) single "$broker-rate1000" "$u1,$u2" -x 1 -y 1 -r 1000 -u "rate1000-$(date +%s)" "$@" ;;
-      *) log "unknown scenario $s" ;;
-    esac
+    if ((WARMUP > 0)); then
+      log "warming up $1 with $s for $WARMUP s"
+      (DURATION=$WARMUP RESULTS=$RESULTS/warmup; mkdir -p "$RESULTS"; scenario "$s" "$@" >/dev/null)
+    fi
+    scenario "$s" "$@"
   done
+}
+
+# scenario NAME BROKER URI1 URI2 URI3 EXTRA...: one scenario, once.
+scenario() {
+  local s=$1 broker=$2 u1=$3 u2=$4 u3=$5; shift 5
+  case $s in
+    one) perftest "$broker-one" "$u1" "$u2" "$@" ;;
+    fanin) single "$broker-fanin" "$u1,$u2,$u3" -x 10 -y 10 --queue-pattern "fanin-$(date +%s)-%d" \
+      --queue-pattern-from 1 --queue-pattern-to 10 "$@" ;;
+    rate1000) single "$broker-rate1000" "$u1,$u2" -x 1 -y 1 -r 1000 -u "rate1000-$(date +%s)" "$@" ;;
+    *) log "unknown scenario $s" ;;
+  esac
 }
 
 run_warren() {
