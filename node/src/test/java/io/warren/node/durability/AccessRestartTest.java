@@ -8,13 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import io.warren.node.WarrenNode;
-import io.warren.node.config.WarrenConfig;
 import io.warren.node.it.support.Closure;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -40,25 +34,17 @@ class AccessRestartTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dataDir;
-  private int raftPort;
-  private WarrenNode node;
-  private final List<Connection> connections = new ArrayList<>();
+  private RestartableNode node;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      raftPort = socket.getLocalPort();
-    }
-    node = startNode();
+    node = new RestartableNode(dataDir).start();
   }
 
   @AfterEach
   void stop() {
-    connections.forEach(c -> c.abort(1_000));
-    if (node != null) {
-      node.close();
-    }
+    node.close();
   }
 
   @Test
@@ -76,8 +62,8 @@ class AccessRestartTest {
     inGone.queueDeclare("durable-in-gone", true, false, false, null);
     assertThat(api("DELETE", "/api/vhosts/gone", null, "guest:changed")).isEqualTo(204);
 
-    node.close();
-    node = startNode();
+    node.stop();
+    node.start();
 
     assertThatThrownBy(() -> connect("guest", "guest", "/")).isInstanceOf(AuthenticationFailureException.class);
     connect("guest", "changed", "/").close();
@@ -99,8 +85,7 @@ class AccessRestartTest {
   void noClearPasswordIsStored() throws Exception {
     assertThat(api("PUT", "/api/users/bob", Map.of("password", "s3cr3t-Passw0rd", "tags", ""), "guest:guest"))
         .isEqualTo(201);
-    node.close();
-    node = null;
+    node.stop();
     byte[] needle = "s3cr3t-Passw0rd".getBytes(StandardCharsets.UTF_8);
     try (var files = Files.walk(dataDir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
@@ -122,34 +107,8 @@ class AccessRestartTest {
     return -1;
   }
 
-  private WarrenNode startNode() throws InterruptedException {
-    WarrenNode started = new WarrenNode(WarrenConfig.defaults()
-        .with(WarrenConfig.AMQP_BIND, "127.0.0.1")
-        .with(WarrenConfig.AMQP_PORT, 0)
-        .with(WarrenConfig.METRICS_PORT, 0)
-        .with(WarrenConfig.MANAGEMENT_PORT, 0)
-        .with(WarrenConfig.RAFT_PORT, raftPort)
-        .with(WarrenConfig.DATA_DIR, dataDir));
-    try {
-      started.start();
-    } catch (RuntimeException | InterruptedException e) {
-      started.close();
-      throw e;
-    }
-    return started;
-  }
-
   private Connection connect(String user, String password, String vhost) throws Exception {
-    ConnectionFactory f = new ConnectionFactory();
-    f.setHost("127.0.0.1");
-    f.setPort(node.amqpAddress().getPort());
-    f.setUsername(user);
-    f.setPassword(password);
-    f.setVirtualHost(vhost);
-    f.setAutomaticRecoveryEnabled(false);
-    Connection c = f.newConnection();
-    connections.add(c);
-    return c;
+    return node.connect(user, password, vhost);
   }
 
   private String get(String path) throws Exception {

@@ -55,11 +55,17 @@ final class RestartableNode implements AutoCloseable {
 
   /** A connection that does not recover: a restart must look like what it is to the test. */
   Connection connect() throws Exception {
+    return connect("guest", "guest", "/");
+  }
+
+  /** The same, as {@code user} to {@code vhost}. */
+  Connection connect(String user, String password, String vhost) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost("127.0.0.1");
     factory.setPort(node.amqpAddress().getPort());
-    factory.setUsername("guest");
-    factory.setPassword("guest");
+    factory.setUsername(user);
+    factory.setPassword(password);
+    factory.setVirtualHost(vhost);
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
     Connection connection = factory.newConnection();
