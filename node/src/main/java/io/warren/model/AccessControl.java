@@ -73,7 +73,27 @@ public final class AccessControl {
     }
   }
 
+  /**
+   * The name a resource's permission is checked against: its own, but {@code amq.default} for the
+   * default exchange, as in RabbitMQ.
+   */
+  public static String checkedName(Resource resource) {
+    return resource instanceof ExchangeName x && x.isDefault() ? "amq.default" : resource.name();
+  }
+
+  /** RabbitMQ's text for a refused resource permission (after {@code ACCESS_REFUSED - }). */
+  public static String refusal(Resource resource, String user) {
+    return "access to " + resource.kind() + " '" + checkedName(resource) + "' in vhost '" + resource.vhost()
+        + "' refused for user '" + user + "'";
+  }
+
   public record Permission(String user, String vhost, Regex configure, Regex write, Regex read) {
+    /** Whether {@code kind} is allowed on the resource (named as {@link #checkedName} says). */
+    public boolean permits(Kind kind, Resource resource) {
+      return permits(kind, checkedName(resource));
+    }
+
+    /** Whether {@code kind} is allowed on a resource by its {@link #checkedName}. */
     public boolean permits(Kind kind, String name) {
       return switch (kind) {
         case CONFIGURE -> configure.permits(name);

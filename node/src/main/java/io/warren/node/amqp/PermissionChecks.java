@@ -45,7 +45,7 @@ final class PermissionChecks {
 
   /** @throws AmqpException 403 ACCESS_REFUSED with RabbitMQ's text when not permitted */
   void check(Kind kind, Resource resource) {
-    String name = resource instanceof ExchangeName x && x.isDefault() ? "amq.default" : resource.name();
+    String name = AccessControl.checkedName(resource);
     refresh();
     Map<String, Boolean> remembered = outcomes.computeIfAbsent(kind, k -> new HashMap<>());
     Boolean permitted = remembered.get(name);
@@ -57,8 +57,7 @@ final class PermissionChecks {
       remembered.put(name, permitted);
     }
     if (!permitted) {
-      throw new AmqpException(ReplyCode.ACCESS_REFUSED, "access to " + resource.kind() + " '" + name
-          + "' in vhost '" + vhost + "' refused for user '" + user + "'");
+      throw new AmqpException(ReplyCode.ACCESS_REFUSED, AccessControl.refusal(resource, user));
     }
   }
 

@@ -24,7 +24,10 @@ import java.util.Set;
  * </ul>
  *
  * A single connection or channel is checked where it is found ({@link ConnectionsApi}), and the
- * overview narrows its totals itself ({@link OverviewApi}), since neither is a list of rows.
+ * overview narrows its totals itself ({@link OverviewApi}), since neither is a list of rows. What an
+ * operation does to a queue, exchange or binding is checked against the permission's expressions
+ * where it is made ({@link Caller#require}): RabbitMQ checks them as the operation runs, some after
+ * looking for the object (404 first), some before.
  */
 final class ApiAuthorization {
   private static final Set<String> MANAGEMENT_TAGS = Set.of(AccessControl.ADMINISTRATOR, Caller.MONITORING,

@@ -2,6 +2,8 @@ package io.warren.node.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.warren.model.AccessControl.Kind;
+import io.warren.model.Resource;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,11 @@ record ApiRequest(
   /** The name of the user who makes the call. */
   String user() {
     return caller.name();
+  }
+
+  /** @throws ApiException 401 Access refused. unless the caller's permission allows {@code kind} on the resource */
+  void require(Kind kind, Resource resource) {
+    caller.require(kind, resource, Caller.Refusal.ACCESS_REFUSED);
   }
 
   String param(String name) {

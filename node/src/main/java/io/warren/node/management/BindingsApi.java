@@ -1,6 +1,7 @@
 package io.warren.node.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.model.AccessControl.Kind;
 import io.warren.model.Arguments;
 import io.warren.model.Binding;
 import io.warren.model.Command;
@@ -57,6 +58,7 @@ final class BindingsApi {
           .get(between + "/{props}", r -> ApiResponse.ok(views.binding(one(r, kind))))
           .delete(between + "/{props}", r -> {
             Binding b = one(r, kind);
+            requireBindingAccess(r, b.source(), b.destination());
             Replies.check(broker.submit(new Command.Unbind(b.source(), b.destination(), b.routingKey(), b.arguments(),
                 0)));
             return ApiResponse.NO_CONTENT;
@@ -113,6 +115,12 @@ final class BindingsApi {
         .orElseThrow(ApiException::notFound);
   }
 
+  /** As {@code queue.bind}/{@code unbind}: write on the destination, read on the source. */
+  private static void requireBindingAccess(ApiRequest r, ExchangeName source, Resource destination) {
+    r.require(Kind.WRITE, destination);
+    r.require(Kind.READ, source);
+  }
+
   private ApiResponse create(ApiRequest r, String kind) {
     JsonNode body = r.jsonObject();
     String key = Json.text(body, "routing_key", "");
@@ -120,6 +128,7 @@ final class BindingsApi {
     ExchangeName source = source(r);
     Resource destination = destination(r, kind);
     broker.topology().vhostOrNotFound(source.vhost());
+    requireBindingAccess(r, source, destination);
     Replies.check(broker.submit(new Command.Bind(source, destination, key, args, 0)));
     // As RabbitMQ: where the new binding is, relative to the binding collection.
     String location = Views.encode(destination.name()) + "/" + Views.encode(Views.propertiesKey(key, args));

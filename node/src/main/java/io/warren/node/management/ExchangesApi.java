@@ -1,6 +1,7 @@
 package io.warren.node.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.model.AccessControl.Kind;
 import io.warren.model.Command;
 import io.warren.model.ExchangeName;
 import io.warren.model.Message;
@@ -34,6 +35,7 @@ final class ExchangesApi {
         .delete("exchanges/{vhost}/{name}", r -> {
           ExchangeName name = name(r);
           find(broker.topology(), name);
+          r.require(Kind.CONFIGURE, name);
           Replies.check(broker.submit(new Command.DeleteExchange(name, r.flag("if-unused"))));
           return ApiResponse.NO_CONTENT;
         })
@@ -63,6 +65,7 @@ final class ExchangesApi {
     Topology topology = broker.topology();
     topology.vhostOrNotFound(name.vhost());
     boolean existed = topology.exchange(name).isPresent();
+    r.require(Kind.CONFIGURE, name);
     Replies.check(broker.submit(new Command.DeclareExchange(name, Json.text(body, "type", "direct"), false,
         Json.bool(body, "durable", false), Json.bool(body, "auto_delete", false), Json.bool(body, "internal", false),
         Json.toArguments(body.get("arguments"), "arguments"))));
@@ -72,6 +75,7 @@ final class ExchangesApi {
   private ApiResponse publish(ApiRequest r) {
     ExchangeName name = name(r);
     broker.topology().vhostOrNotFound(name.vhost());
+    r.caller().require(Kind.WRITE, name, Caller.Refusal.BAD_REQUEST);
     Message message = MessageCodec.fromPublish(name.name(), r.jsonObject(), r.user());
     if (message.body().size() > maxMessageSize) {
       throw ApiException.badRequest("message size " + message.body().size() + " is larger than configured max size "

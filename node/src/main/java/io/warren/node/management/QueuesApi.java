@@ -1,6 +1,7 @@
 package io.warren.node.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.warren.model.AccessControl.Kind;
 import io.warren.model.Command;
 import io.warren.model.QueueName;
 import io.warren.node.amqp.ConnectionInfo;
@@ -35,12 +36,14 @@ final class QueuesApi {
         .delete("queues/{vhost}/{name}", r -> {
           QueueName name = name(r);
           find(broker.topology(), name);
+          r.require(Kind.CONFIGURE, name);
           Replies.check(broker.submit(new Command.DeleteQueue(name, r.flag("if-unused"), r.flag("if-empty"), 0)));
           return ApiResponse.NO_CONTENT;
         })
         .delete("queues/{vhost}/{name}/contents", r -> {
           QueueName name = name(r);
           find(broker.topology(), name);
+          r.require(Kind.READ, name);
           Replies.check(broker.submit(new Command.PurgeQueue(name, 0)));
           return ApiResponse.NO_CONTENT;
         })
@@ -110,6 +113,7 @@ final class QueuesApi {
     Topology topology = broker.topology();
     topology.vhostOrNotFound(name.vhost());
     boolean existed = topology.queue(name).isPresent();
+    r.require(Kind.CONFIGURE, name);
     Replies.check(broker.submit(new Command.DeclareQueue(name, false, Json.bool(body, "durable", false), false,
         Json.bool(body, "auto_delete", false), Json.toArguments(body.get("arguments"), "arguments"), 0, false)));
     return ApiResponse.createdOrExisted(!existed);
@@ -134,6 +138,8 @@ final class QueuesApi {
     QueueGetter.AckMode mode = QueueGetter.AckMode.parse(body.get("ackmode").asText());
     MessageCodec.Encoding encoding = MessageCodec.Encoding.parse(body.get("encoding").asText());
     Integer truncate = body.hasNonNull("truncate") ? integer(body, "truncate", 0) : null;
+    // As RabbitMQ, whose basic.get is refused before it looks for the queue.
+    r.caller().require(Kind.READ, name, Caller.Refusal.CHANNEL_REASON);
     find(broker.topology(), name);
     return ApiResponse.ok(QueueGetter.toJson(getter.get(name, count, mode), encoding, truncate));
   }

@@ -77,10 +77,15 @@ class UserTagsTest {
 
   /** A new user with these tags and every permission on the "own" vhost. */
   private String user(String tags) {
+    return user(tags, EVERYTHING);
+  }
+
+  /** A new user with these tags and this permission on the "own" vhost. */
+  private String user(String tags, Map<String, Object> permission) {
     String name = "tags-" + UUID.randomUUID().toString().substring(0, 8);
     users.add(name);
     assertThat(api.put("/api/users/" + enc(name), Map.of("password", "pw", "tags", tags)).status()).isEqualTo(201);
-    assertThat(api.put("/api/permissions/" + enc(own) + "/" + enc(name), EVERYTHING).status()).isEqualTo(201);
+    assertThat(api.put("/api/permissions/" + enc(own) + "/" + enc(name), permission).status()).isEqualTo(201);
     return name;
   }
 
@@ -96,6 +101,14 @@ class UserTagsTest {
 
   private static String queue(String vhost, String name) {
     return "/api/queues/" + enc(vhost) + "/" + enc(name);
+  }
+
+  private static String exchange(String vhost, String name) {
+    return "/api/exchanges/" + enc(vhost) + "/" + enc(name);
+  }
+
+  private static Map<String, Object> publication(String routingKey) {
+    return Map.of("properties", Map.of(), "routing_key", routingKey, "payload", "m", "payload_encoding", "string");
   }
 
   private static List<String> field(JsonNode rows, String field) {
@@ -194,5 +207,56 @@ class UserTagsTest {
     }
     assertThat(field(policymaker.get("/api/policies").json(), "name")).containsExactly("p");
     assertThat(policymaker.delete(path).status()).isEqualTo(204);
+  }
+
+  @Test
+  void objectOperationsAreCheckedAgainstThePermissionExpressionsAsOverAmqp() {
+    String name = user("management", Map.of("configure", "^mine$", "write", "^mine$", "read", "^mine$"));
+    ManagementHttp mine = api.as(name, "pw");
+    String refusedFor = "' in vhost '" + own + "' refused for user '" + name + "'";
+
+    // configure
+    assertThat(mine.put(queue(own, "mine"), Map.of()).status()).isEqualTo(201);
+    assertRefused(mine.put(queue(own, "other"), Map.of()), "Access refused.");
+    assertThat(mine.put(exchange(own, "mine"), Map.of("type", "fanout")).status()).isEqualTo(201);
+    assertRefused(mine.put(exchange(own, "other"), Map.of("type", "fanout")), "Access refused.");
+    assertRefused(mine.delete(queue(own, "q-own")), "Access refused.");
+    assertRefused(mine.delete(exchange(own, "amq.direct")), "Access refused.");
+
+    // bindings: write on the destination, read on the source
+    assertThat(mine.post("/api/bindings/" + enc(own) + "/e/mine/q/mine", Map.of("routing_key", "k")).status())
+        .isEqualTo(201);
+    String fromDirect = "/api/bindings/" + enc(own) + "/e/amq.direct/q/mine";
+    assertRefused(mine.post(fromDirect, Map.of("routing_key", "k")), "Access refused.");
+    assertThat(api.post(fromDirect, Map.of("routing_key", "k")).status()).isEqualTo(201);
+    assertRefused(mine.delete(fromDirect + "/k"), "Access refused.");
+
+    // write: a refused publish is a bad request, as any refused publish
+    ManagementHttp.Response refused = mine.post(exchange(own, "amq.direct") + "/publish", publication("mine"));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().path("reason").asText())
+        .isEqualTo("403 ACCESS_REFUSED - access to exchange 'amq.direct" + refusedFor);
+    assertThat(mine.post(exchange(own, "mine") + "/publish", publication("")).json().path("routed").asBoolean())
+        .isTrue();
+
+    // read: get answers with the channel's reason, purge as the others
+    Map<String, Object> get = Map.of("count", 1, "ackmode", "ack_requeue_false", "encoding", "auto");
+    assertRefused(mine.post(queue(own, "q-own") + "/get", get),
+        "ACCESS_REFUSED - access to queue 'q-own" + refusedFor);
+    assertRefused(mine.delete(queue(own, "q-own") + "/contents"), "Access refused.");
+    assertThat(mine.post(queue(own, "mine") + "/get", get).json().get(0).path("payload").asText()).isEqualTo("m");
+    assertThat(mine.delete(queue(own, "mine") + "/contents").status()).isEqualTo(204);
+    assertThat(mine.delete(queue(own, "mine")).status()).isEqualTo(204);
+  }
+
+  @Test
+  void anAdministratorWithoutPermissionOnAVhostIsRefusedItsObjects() {
+    String unpermitted = vhost();
+    assertThat(api.delete("/api/permissions/" + enc(unpermitted) + "/" + enc(broker.username())).status())
+        .isEqualTo(204);
+    assertRefused(api.put(queue(unpermitted, "q"), Map.of()), "Access refused.");
+    assertRefused(api.post(exchange(unpermitted, "amq.direct") + "/publish", publication("q")), "Access refused.");
+    assertRefused(api.post(queue(unpermitted, "q") + "/get",
+        Map.of("count", 1, "ackmode", "ack_requeue_false", "encoding", "auto")), "Access refused.");
   }
 }
