@@ -2,7 +2,7 @@
 # Warren's benchmark harness: runs RabbitMQ PerfTest scenarios against Warren and against a
 # private RabbitMQ instance, one broker at a time, and prints a table. See docs/benchmarks.md.
 #
-#   bench/run.sh [scenario...] [--duration SECONDS] [--only warren|rabbitmq] [--no-build]
+#   bench/run.sh [scenario...] [--duration SECONDS] [--warmup SECONDS] [--only warren|rabbitmq] [--no-build]
 #
 # Both brokers are started by this script on their own loopback ports (a fresh instance for
 # every scenario) and stopped by PID when it exits; brokers already running on the machine
@@ -36,6 +36,7 @@ PERFTEST_GRACE=90    # seconds PerfTest may run past --duration (connect, shutdo
 BUILD_TIMEOUT=1200
 
 DURATION=30
+WARMUP=30           # seconds each scenario runs unmeasured first, on the same broker (0: none)
 ONLY=""
 BUILD=true
 SELECTED=()
@@ -49,7 +50,7 @@ RMQ_BIN=""
 
 usage() {
   cat <<EOF
-Usage: bench/run.sh [scenario...] [--duration SECONDS] [--only warren|rabbitmq] [--no-build]
+Usage: bench/run.sh [scenario...] [--duration SECONDS] [--warmup SECONDS] [--only warren|rabbitmq] [--no-build]
 
 Runs RabbitMQ PerfTest $PERFTEST_VERSION against a fresh Warren node and a fresh private
 RabbitMQ node for each scenario (one broker at a time) and prints a table of throughput and
@@ -57,6 +58,9 @@ latency. Raw outputs go to bench/target/results/<timestamp>/.
 
   scenario...          scenarios to run (default: all, in file order); see --list
   --duration SECONDS   PerfTest run time per scenario and broker (default 30)
+  --warmup SECONDS     an unmeasured run of the same scenario on the same broker first (default 30;
+                       0 skips it): a JVM compiles its hot paths in its first seconds, and the
+                       figures are meant to show a broker that has been running
   --only BROKER        run only 'warren' or only 'rabbitmq'
   --no-build           use the existing node/target/warren-node.jar instead of building it
   --list               list the scenarios and exit
@@ -391,6 +395,16 @@ run_one() {
   local -a cmd=(-h "amqp://guest:guest@127.0.0.1:$port" -d "$scenario-$broker" -u "bench-$scenario-$RUN_ID"
     -z "$DURATION" -o "$csv" "${flags[@]}")
   printf 'java -cp "bench/target/perf-test-lib/*" %s %s\n' "$PERFTEST_MAIN" "${cmd[*]}" >"$RUN_DIR/$scenario.$broker.command"
+  if ((WARMUP > 0)); then
+    local -a warm=(-h "amqp://guest:guest@127.0.0.1:$port" -d "$scenario-$broker-warmup" -u "bench-$scenario-$RUN_ID-warmup"
+      -z "$WARMUP" "${flags[@]}")
+    log "warm-up: PerfTest ${warm[*]}"
+    timeout -k 10 $((WARMUP + PERFTEST_GRACE)) java -cp "$PERFTEST_LIB/*" "$PERFTEST_MAIN" "${warm[@]}" \
+      >"$RUN_DIR/$scenario.$broker.warmup.txt" 2>&1 &
+    PERFTEST_PID=$!
+    wait "$PERFTEST_PID"
+    PERFTEST_PID=""
+  fi
   log "PerfTest ${cmd[*]}"
   # In the background so that a signal to this script is handled at once (bash runs traps only
   # between foreground commands), with PERFTEST_PID for the EXIT trap.
@@ -452,6 +466,7 @@ main() {
   while (($#)); do
     case $1 in
       --duration) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--duration needs a number of seconds"; DURATION=$2; shift 2 ;;
+      --warmup) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--warmup needs a number of seconds"; WARMUP=$2; shift 2 ;;
       --duration=*) DURATION=${1#*=}; [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "--duration needs a number of seconds"; shift ;;
       --only) ONLY=${2:-}; shift 2 || die "--only needs warren or rabbitmq" ;;
       --only=*) ONLY=${1#*=}; shift ;;
@@ -505,7 +520,7 @@ main() {
   done
 
   {
-    echo "Warren benchmark run $RUN_ID (UTC), ${DURATION}s per scenario and broker"
+    echo "Warren benchmark run $RUN_ID (UTC), ${DURATION}s per scenario and broker after a ${WARMUP}s warm-up"
     echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
     echo "load average before the run: $LOAD_BEFORE"
     echo "java: $(java -version 2>&1 | head -1)"
