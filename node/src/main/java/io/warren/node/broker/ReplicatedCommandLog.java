@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,6 +67,13 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   private static final int MAX_BATCH = 8192;
   /** Payload bytes per log entry before a cycle's commands for one group are split. */
   private static final long MAX_ENTRY_BYTES = 1 << 20;
+  /**
+   * Entries a group may have unanswered before this node's next commands for it wait and gather
+   * into one entry. Under load each entry then carries many commands instead of a read cycle's
+   * few: every entry costs Raft the same handoffs between threads, whatever it carries, and they
+   * were much of a busy node's CPU. An idle group still gets a command at once.
+   */
+  private static final int MAX_ENTRIES_IN_FLIGHT = 3;
   private static final long META_APPLY_TIMEOUT_SECONDS = 60;
 
   /** Where log entries go: the Raft groups of this node. */
@@ -97,7 +105,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   /** A command for one group that no session waits for (a partition's {@link Command.Tick}). */
   private record GroupWork(String group, Command command) {}
 
-  private record GroupFailed(List<Long> correlations, Throwable cause) {}
+  /** A group answered an entry this node sent; {@code cause} is null when it was committed. */
+  private record EntryAnswered(String group, List<Long> correlations, Throwable cause) {}
 
   private record Inspection<T>(Function<Broker, T> reader, CompletableFuture<T> future) {
     void run(Broker broker) {
@@ -211,6 +220,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   private final Map<Long, Step> steps = new HashMap<>();
   private long nextCorrelation = 1;
   private final Map<String, List<CommandBatch.Tagged>> outgoing = new LinkedHashMap<>();
+  private final Map<String, Integer> entriesInFlight = new HashMap<>();
   private final Map<ConsumerKey, String> consumerGroups = new HashMap<>();
   /** Partition groups each connection has consumers or held messages in (told when it closes). */
   private final Map<Long, Set<String>> connectionGroups = new HashMap<>();
@@ -411,7 +421,11 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
       return 1;
     } else if (work instanceof MetaWork w) {
       applyMeta(w);
-    } else if (work instanceof GroupFailed f) {
+    } else if (work instanceof EntryAnswered f) {
+      entriesInFlight.merge(f.group(), -1, Integer::sum);
+      if (f.cause() == null) {
+        return 0;
+      }
       for (long correlation : f.correlations()) {
         Step step = steps.remove(correlation);
         if (step != null) {
@@ -1027,12 +1041,20 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     outgoing.computeIfAbsent(group, g -> new ArrayList<>()).add(new CommandBatch.Tagged(correlation, command));
   }
 
+  /**
+   * Sends what this cycle gathered for each group, in entries of at most {@link #MAX_ENTRY_BYTES}.
+   * A group with {@link #MAX_ENTRIES_IN_FLIGHT} entries unanswered keeps its commands for a later
+   * cycle, until they fill an entry.
+   */
   private void submitOutgoing() {
     GroupLog target = groups;
     if (outgoing.isEmpty() || target == null) {
       return;
     }
-    for (Map.Entry<String, List<CommandBatch.Tagged>> e : outgoing.entrySet()) {
+    Iterator<Map.Entry<String, List<CommandBatch.Tagged>>> groupsWithWork = outgoing.entrySet().iterator();
+    while (groupsWithWork.hasNext()) {
+      Map.Entry<String, List<CommandBatch.Tagged>> e = groupsWithWork.next();
+      boolean busy = entriesInFlight.getOrDefault(e.getKey(), 0) >= MAX_ENTRIES_IN_FLIGHT;
       List<CommandBatch.Tagged> chunk = new ArrayList<>();
       long bytes = 0;
       for (CommandBatch.Tagged t : e.getValue()) {
@@ -1045,9 +1067,13 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
         chunk.add(t);
         bytes += size;
       }
-      submitEntry(target, e.getKey(), chunk, bytes);
+      if (busy) {
+        e.setValue(chunk); // less than an entry's worth: it waits for an answer
+      } else {
+        submitEntry(target, e.getKey(), chunk, bytes);
+        groupsWithWork.remove();
+      }
     }
-    outgoing.clear();
   }
 
   private void submitEntry(GroupLog target, String group, List<CommandBatch.Tagged> commands, long expectedBytes) {
@@ -1059,11 +1085,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    future.whenComplete((ok, failure) -> {
-      if (failure != null) {
-        enqueue(new GroupFailed(correlations, failure));
-      }
-    });
+    entriesInFlight.merge(group, 1, Integer::sum);
+    future.whenComplete((ok, failure) -> enqueue(new EntryAnswered(group, correlations, failure)));
   }
 
   /** A partition applied an entry (on this replica): replies to our sessions, effects to all. */

@@ -35,8 +35,8 @@ import java.util.function.Function;
 /**
  * The state machine of one queue partition: a {@link Broker} holding the partition's replicated
  * queues, fed the commands of the Raft log in order, on every replica. Every change to a
- * persistent message or a queue goes into the entry's batch (see {@link PartitionLayout}); bodies
- * leave the heap once written. What each entry did is handed to the node after its batch is
+ * persistent message or a queue goes into the entry's batch (see {@link PartitionLayout}); once
+ * written, only the most recent bodies stay on the heap ({@link RecentBodies}). What each entry did is handed to the node after its batch is
  * written ({@link #written}), so a client never sees an effect a crash could take back.
  *
  * <p>Not persisted: consumers, channels and which channel holds which message. They belong to
@@ -55,8 +55,12 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   private Broker broker;
   private final Writer writer = new Writer();
   private final PropertiesCodec codec = new WirePropertiesCodec();
-  /** Bodies cached until the batch that stores them is written. */
-  private final List<StoredBody> toEvict = new ArrayList<>();
+  /** Bodies of this entry's new messages, on the heap until the batch that stores them is written. */
+  private final List<StoredBody> unwritten = new ArrayList<>();
+  /** Written bodies kept on the heap for the consumers to come. */
+  private final RecentBodies recent;
+  /** Bodies whose last message went in this entry: they leave the heap once the entry's effects hold their bytes. */
+  private final List<StoredBody> released = new ArrayList<>();
   private EntryResults pending;
 
   private final boolean clustered;
@@ -66,11 +70,13 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
    *     messages must survive this replica's restarts, so snapshots carry them and every start
    *     replays from the latest snapshot. A single node needs neither: at its start every client
    *     is gone.
+   * @param bodyCacheBytes how many bytes of recently stored message bodies stay on the heap
    */
-  public PartitionMachine(String group, Consumer<EntryResults> sink, boolean clustered) {
+  public PartitionMachine(String group, Consumer<EntryResults> sink, boolean clustered, long bodyCacheBytes) {
     this.group = group;
     this.sink = sink;
     this.clustered = clustered;
+    this.recent = new RecentBodies(bodyCacheBytes);
   }
 
   /**
@@ -191,7 +197,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
 
   @Override
   public synchronized byte[] apply(long index, CommandBatch entry, StoreBatch batch) {
-    evictWritten();
+    keepWritten();
     List<EntryResults.Tagged> results = new ArrayList<>(entry.commands().size());
     writer.batch = batch;
     try {
@@ -203,6 +209,8 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
       writer.flushState(broker.nextMessageId());
     } finally {
       writer.batch = null;
+      released.forEach(StoredBody::evict);
+      released.clear();
     }
     pending = new EntryResults(group, entry.origin(), results);
     return new byte[0];
@@ -212,7 +220,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   public void written(long index) {
     EntryResults out;
     synchronized (this) {
-      evictWritten();
+      keepWritten();
       out = pending;
       pending = null;
     }
@@ -237,11 +245,9 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     return broker == null ? Long.MAX_VALUE : broker.nextDeadline();
   }
 
-  private void evictWritten() {
-    for (StoredBody b : toEvict) {
-      b.evict();
-    }
-    toEvict.clear();
+  private void keepWritten() {
+    unwritten.forEach(recent::keep);
+    unwritten.clear();
   }
 
   /**
@@ -251,7 +257,7 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
   private Command prepare(Command c) {
     if (c instanceof Command.Enqueue e && stored(e.message())) {
       StoredBody body = new StoredBody(store, PartitionLayout.bodyKey(broker.nextMessageId()), e.message().body().bytes());
-      toEvict.add(body);
+      unwritten.add(body);
       return new Command.Enqueue(e.queues(), e.message().withBody(body));
     }
     if (c instanceof Command.DeclareQueue d) {
@@ -417,6 +423,9 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
       Integer extra = extraRefs.get(id);
       if (extra == null) {
         batch.delete(PartitionLayout.BODIES, PartitionLayout.bodyKey(id));
+        if (m.body() instanceof StoredBody stored) {
+          released.add(stored);
+        }
       } else if (extra == 1) {
         extraRefs.remove(id);
       } else {

@@ -5,9 +5,9 @@ import io.warren.storage.Store;
 
 /**
  * A persistent message's body kept in a queue partition's store rather than on the heap. It holds
- * the bytes only from the moment the command carrying them is applied until its batch is written
- * ({@link #evict}); after that it reads them back from the store when the message is delivered. So
- * a queue can hold many times the heap in bodies.
+ * the bytes from the moment the command carrying them is applied until {@link RecentBodies} lets
+ * them go or the message leaves ({@link #evict}); after that it reads them back from the store when
+ * the message is delivered. So a queue can hold many times the heap in bodies.
  */
 final class StoredBody implements MessageBody {
   private final Store store;
@@ -48,7 +48,7 @@ final class StoredBody implements MessageBody {
     return b;
   }
 
-  /** The batch holding the body is written: drop the heap copy. */
+  /** Drops the heap copy: the store has the bytes, or the message is gone. */
   void evict() {
     cached = null;
   }
