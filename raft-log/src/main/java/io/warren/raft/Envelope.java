@@ -1,9 +1,12 @@
 package io.warren.raft;
 
 import io.warren.storage.Keys;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
  * The layer's framing of log entries and replies.
@@ -32,30 +35,35 @@ final class Envelope {
 
   private static final int HEADER = 1 + 16 + 8;
 
-  /** A parsed entry. */
-  record Entry(byte kind, UUID origin, long seq, byte[] payload) {}
+  /** A parsed entry; {@code payload} is a read-only view of the entry's bytes. */
+  record Entry(byte kind, UUID origin, long seq, ByteBuffer payload) {}
 
   private Envelope() {}
 
-  static byte[] entry(byte kind, UUID origin, long seq, byte[] payload) {
-    byte[] out = new byte[HEADER + payload.length];
-    out[0] = kind;
-    Keys.putLong(out, 1, origin.getMostSignificantBits());
-    Keys.putLong(out, 9, origin.getLeastSignificantBits());
-    Keys.putLong(out, 17, seq);
-    System.arraycopy(payload, 0, out, HEADER, payload.length);
-    return out;
+  /**
+   * The entry: a header joined to {@code payload} without copying it (entries carry message bodies,
+   * and every copy of them was garbage for the collector). The payload must not change afterwards.
+   */
+  static ByteString entry(byte kind, UUID origin, long seq, ByteBuffer payload) {
+    byte[] header = new byte[HEADER];
+    header[0] = kind;
+    Keys.putLong(header, 1, origin.getMostSignificantBits());
+    Keys.putLong(header, 9, origin.getLeastSignificantBits());
+    Keys.putLong(header, 17, seq);
+    return UnsafeByteOperations.unsafeWrap(header).concat(UnsafeByteOperations.unsafeWrap(payload.duplicate()));
   }
 
-  static Entry parseEntry(byte[] framed) {
-    if (framed.length < HEADER) {
-      throw new IllegalArgumentException("log entry of " + framed.length + " bytes is too short");
+  /** Reads an entry; its payload is a view of {@code framed}, not a copy. */
+  static Entry parseEntry(ByteString framed) {
+    if (framed.size() < HEADER) {
+      throw new IllegalArgumentException("log entry of " + framed.size() + " bytes is too short");
     }
+    byte[] header = framed.substring(0, HEADER).toByteArray();
     return new Entry(
-        framed[0],
-        new UUID(Keys.getLong(framed, 1), Keys.getLong(framed, 9)),
-        Keys.getLong(framed, 17),
-        Arrays.copyOfRange(framed, HEADER, framed.length));
+        header[0],
+        new UUID(Keys.getLong(header, 1), Keys.getLong(header, 9)),
+        Keys.getLong(header, 17),
+        framed.substring(HEADER).asReadOnlyByteBuffer());
   }
 
   static byte[] ok(byte[] reply) {

@@ -27,7 +27,7 @@ import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +157,7 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
 
   @Override
   public CompletableFuture<GroupSubmitter.Outcome> send(
-      GroupSubmitter.Route route, long callId, byte[] framed) {
+      GroupSubmitter.Route route, long callId, ByteString framed) {
     RaftServer server = host.server();
     if (route == GroupSubmitter.Route.LOCAL) {
       try {
@@ -189,13 +189,13 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
         .handle((reply, e) -> outcome(to, reply, e, true));
   }
 
-  private RaftClientRequest request(RaftPeerId to, long callId, byte[] framed) {
+  private RaftClientRequest request(RaftPeerId to, long callId, ByteString framed) {
     return RaftClientRequest.newBuilder()
         .setClientId(host.localClientId())
         .setServerId(to)
         .setGroupId(groupId)
         .setCallId(callId)
-        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(framed)))
+        .setMessage(Message.valueOf(framed))
         .setType(RaftClientRequest.writeRequestType())
         .build();
   }

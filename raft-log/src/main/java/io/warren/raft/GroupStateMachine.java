@@ -2,6 +2,7 @@ package io.warren.raft;
 
 import io.warren.storage.Store;
 import io.warren.storage.StoreBatch;
+import java.nio.ByteBuffer;
 import java.util.Set;
 
 /**
@@ -38,6 +39,16 @@ public interface GroupStateMachine<C> {
    * A failure here is a failure of {@link #apply} (and stops the group).
    */
   C decode(byte[] command);
+
+  /**
+   * Reads a command from a read-only view of a log entry. By default a copy goes to {@link
+   * #decode(byte[])}; a machine whose commands carry bulk data reads the view directly.
+   */
+  default C decode(ByteBuffer command) {
+    byte[] copy = new byte[command.remaining()];
+    command.duplicate().get(copy);
+    return decode(copy);
+  }
 
   /**
    * Applies one committed command, on every replica, in log order, exactly once per log index (the

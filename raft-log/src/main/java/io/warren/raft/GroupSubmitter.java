@@ -1,5 +1,6 @@
 package io.warren.raft;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * Sends one group's commands from this node in submission order, never blocking the caller.
@@ -47,7 +49,7 @@ final class GroupSubmitter {
     Route route();
 
     /** Sends {@code framed} by {@code route}, with the same {@code callId} on every attempt. */
-    CompletableFuture<Outcome> send(Route route, long callId, byte[] framed);
+    CompletableFuture<Outcome> send(Route route, long callId, ByteString framed);
 
     /**
      * Called when sending resumes after failed entries all came back, before they are resent: the
@@ -79,16 +81,16 @@ final class GroupSubmitter {
   private static final class Pending {
     final long order;
     final byte kind;
-    final byte[] payload;
+    final ByteBuffer payload;
     final CompletableFuture<RawReply> result = new CompletableFuture<>();
     final CompletableFuture<?> caller;
     /** Set when first sent; kept for every resend. */
     long seq = -1;
     long firstSentNanos;
     long callId;
-    byte[] framed;
+    ByteString framed;
 
-    Pending(long order, byte kind, byte[] payload, CompletableFuture<?> caller) {
+    Pending(long order, byte kind, ByteBuffer payload, CompletableFuture<?> caller) {
       this.order = order;
       this.kind = kind;
       this.payload = payload;
@@ -147,7 +149,7 @@ final class GroupSubmitter {
    * Queues an entry of {@code kind} carrying {@code payload}. {@code caller} is the future the caller
    * waits on: once it is done (timed out), an entry not yet sent is dropped.
    */
-  CompletableFuture<RawReply> submit(byte kind, byte[] payload, CompletableFuture<?> caller) {
+  CompletableFuture<RawReply> submit(byte kind, ByteBuffer payload, CompletableFuture<?> caller) {
     Pending p;
     synchronized (this) {
       p = new Pending(nextOrder++, kind, payload, caller);

@@ -4,6 +4,7 @@ import io.warren.storage.StoreOptions;
 import io.warren.storage.StoreResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -346,12 +347,20 @@ public final class RaftNode implements AutoCloseable {
    * future completes. Fails with a {@link ReplicationException}.
    */
   public CompletableFuture<SubmitResult> submit(String group, byte[] command) {
-    if (command.length > config.settings().maxCommandBytes()) {
+    return submit(group, ByteBuffer.wrap(command));
+  }
+
+  /**
+   * As {@link #submit(String, byte[])}, with the command's bytes as a buffer's remaining ones,
+   * taken without a copy: they must not change afterwards.
+   */
+  public CompletableFuture<SubmitResult> submit(String group, ByteBuffer command) {
+    if (command.remaining() > config.settings().maxCommandBytes()) {
       return CompletableFuture.failedFuture(
           new ReplicationException(
               ReplicationException.Kind.TOO_LARGE,
               "command of "
-                  + command.length
+                  + command.remaining()
                   + " bytes exceeds the limit of "
                   + config.settings().maxCommandBytes()));
     }
@@ -363,10 +372,10 @@ public final class RaftNode implements AutoCloseable {
    * node's replica (this node must be a member). Returns the barrier's own log index.
    */
   public CompletableFuture<Long> barrier(String group) {
-    return submitEntry(group, Envelope.BARRIER, new byte[0]).thenApply(SubmitResult::index);
+    return submitEntry(group, Envelope.BARRIER, ByteBuffer.allocate(0)).thenApply(SubmitResult::index);
   }
 
-  private CompletableFuture<SubmitResult> submitEntry(String group, byte kind, byte[] payload) {
+  private CompletableFuture<SubmitResult> submitEntry(String group, byte kind, ByteBuffer payload) {
     GroupHandle handle = groups.get(group);
     if (closed || handle == null) {
       return CompletableFuture.failedFuture(

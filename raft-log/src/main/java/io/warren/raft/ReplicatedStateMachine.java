@@ -125,7 +125,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      Envelope.Entry entry = Envelope.parseEntry(request.getMessage().getContent().toByteArray());
+      Envelope.Entry entry = Envelope.parseEntry(request.getMessage().getContent());
       Object command = entry.kind() == Envelope.COMMAND ? machine.decode(entry.payload()) : null;
       trx.setStateMachineContext(new Decoded(entry, command));
     } catch (RuntimeException e) {
@@ -148,7 +148,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
             trx.getStateMachineContext() instanceof Decoded d
                 ? d
                 : new Decoded(
-                    Envelope.parseEntry(trx.getStateMachineLogEntry().getLogData().toByteArray()),
+                    Envelope.parseEntry(trx.getStateMachineLogEntry().getLogData()),
                     null);
         reply = applyEntry(new LogPosition(entry.getTerm(), index), decoded);
       }

@@ -16,6 +16,7 @@ import io.warren.node.replication.MetaMachine;
 import io.warren.node.replication.EntryResults;
 import io.warren.node.replication.TopologyRecords;
 import io.warren.protocol.ReplyCode;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,8 +80,8 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
   /** Where log entries go: the Raft groups of this node. */
   @FunctionalInterface
   public interface GroupLog {
-    /** Submits one entry; the future fails if it could not be committed. */
-    CompletableFuture<?> submit(String group, byte[] entry);
+    /** Submits one entry (the buffer's remaining bytes, not copied); the future fails if it could not be committed. */
+    CompletableFuture<?> submit(String group, ByteBuffer entry);
   }
 
   /** What to do when a command sent to a group was applied here, or could not be. */
@@ -1081,7 +1082,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     CompletableFuture<?> future;
     try {
       future = target.submit(group, new CommandBatch(origin, System.currentTimeMillis(), commands)
-          .encode((int) expectedBytes));
+          .encodeToBuffer((int) expectedBytes));
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.warren.model.Command;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,12 +49,22 @@ public record CommandBatch(long origin, long timestamp, List<Tagged> commands) {
    * a megabyte would otherwise be copied a dozen times as the buffer doubles.
    */
   public byte[] encode(int expectedBytes) {
+    return ByteBufUtil.getBytes(write(expectedBytes));
+  }
+
+  /** As {@link #encode(int)}, as the remaining bytes of a buffer that is not copied once more. */
+  public ByteBuffer encodeToBuffer(int expectedBytes) {
+    ByteBuf buf = write(expectedBytes);
+    return ByteBuffer.wrap(buf.array(), buf.arrayOffset(), buf.writerIndex());
+  }
+
+  private ByteBuf write(int expectedBytes) {
     ByteBuf buf = Unpooled.buffer(expectedBytes);
     BinaryWriter out = new BinaryWriter(buf).int8(FORMAT).int64(origin).int64(timestamp).int32(commands.size());
     for (Tagged t : commands) {
       CommandCodec.write(out.int64(t.correlation()), t.command());
     }
-    return ByteBufUtil.getBytes(buf);
+    return buf;
   }
 
   /**
@@ -62,7 +73,15 @@ public record CommandBatch(long origin, long timestamp, List<Tagged> commands) {
    * @throws IllegalArgumentException if the bytes are truncated, corrupt or of another format
    */
   public static CommandBatch decode(byte[] bytes) {
-    BinaryReader in = new BinaryReader(Unpooled.wrappedBuffer(bytes), "command batch");
+    return read(new BinaryReader(Unpooled.wrappedBuffer(bytes), "command batch"));
+  }
+
+  /** As {@link #decode(byte[])}, from a buffer's remaining bytes (left where they are). */
+  public static CommandBatch decode(ByteBuffer bytes) {
+    return read(new BinaryReader(Unpooled.wrappedBuffer(bytes.duplicate()), "command batch"));
+  }
+
+  private static CommandBatch read(BinaryReader in) {
     int format = in.int8();
     if (format != FORMAT) {
       throw in.corrupt("unknown format " + format);

@@ -195,6 +195,12 @@ public final class PartitionMachine implements GroupStateMachine<CommandBatch>, 
     return CommandBatch.decode(command);
   }
 
+  /** Reads the entry in place: its message bodies are copied out once, here, and no more. */
+  @Override
+  public CommandBatch decode(ByteBuffer command) {
+    return CommandBatch.decode(command);
+  }
+
   @Override
   public synchronized byte[] apply(long index, CommandBatch entry, StoreBatch batch) {
     keepWritten();
