@@ -326,10 +326,11 @@ public final class WarrenNode implements AutoCloseable {
       if (group.equals(ReplicatedCommandLog.META_GROUP)) {
         return new MetaMachine(commandLog, this::membersChanged);
       }
-      // Recent bodies on the heap, 1/512 of it per partition (12 MiB of a 6 GiB heap): enough that
-      // a consumer keeping up with its queue never reads the store. Not more: bodies kept longer
-      // survive young collections, and copying them made every pause longer.
-      long bodyCache = Runtime.getRuntime().maxMemory() / 512;
+      // Recent bodies on the heap, 1/2048 of it per partition (3 MiB of a 6 GiB heap): enough that
+      // a consumer keeping up with its queue never reads the store. Not more: every replica keeps
+      // them, and bodies kept longer survive young collections and then die in the old
+      // generation; at 1/512 a busy three-node cluster on two cores spent its time collecting.
+      long bodyCache = Runtime.getRuntime().maxMemory() / 2048;
       PartitionMachine machine = new PartitionMachine(group, commandLog::partitionApplied, peers.size() > 1, bodyCache);
       partitionMachines.put(group, machine);
       return machine;
