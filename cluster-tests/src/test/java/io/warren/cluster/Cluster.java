@@ -32,7 +32,7 @@ public final class Cluster implements NodeCluster, AutoCloseable {
   /** Every node process started and not yet gone, paused or not. */
   private final Map<String, NodeProcess> running = new ConcurrentHashMap<>();
   /** The nodes a client may connect to: started, and not paused. */
-  private final Map<String, NodeProcess> serving = new ConcurrentHashMap<>();
+  private final ServingNodes<NodeProcess> serving = new ServingNodes<>();
   private final Map<String, Integer> starts = new ConcurrentHashMap<>();
 
   private Cluster(String testName, Map<String, NodeSpec> specs) {
@@ -88,6 +88,11 @@ public final class Cluster implements NodeCluster, AutoCloseable {
       throw new IllegalStateException("node " + id + " is not running");
     }
     return node;
+  }
+
+  @Override
+  public ServingNodes<?> servingNodes() {
+    return serving;
   }
 
   /** The nodes clients can use now, in id order: started and not paused. */

@@ -31,7 +31,7 @@ final class ConsumerClient implements Runnable, Workload.Client {
     this.cluster = cluster;
     this.history = history;
     this.stopping = stopping;
-    this.reconnects = new Reconnects(name);
+    this.reconnects = new Reconnects(name, cluster);
   }
 
   @Override
@@ -58,7 +58,12 @@ final class ConsumerClient implements Runnable, Workload.Client {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        reconnects.failed(session, e);
+        try {
+          reconnects.failed(session, e);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

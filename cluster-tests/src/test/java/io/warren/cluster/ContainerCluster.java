@@ -72,7 +72,7 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
   /** Each node's address on the raft network at its first start, which its Raft port listens on. */
   private final Map<String, String> raftAddresses = new ConcurrentHashMap<>();
   /** The nodes that serve clients now, with their AMQP port on the Docker host. */
-  private final Map<String, Integer> serving = new ConcurrentHashMap<>();
+  private final ServingNodes<Integer> serving = new ServingNodes<>();
 
   private ContainerCluster(String testName) {
     this.testName = testName;
@@ -151,6 +151,11 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
   @Override
   public List<String> ids() {
     return List.copyOf(containers.keySet());
+  }
+
+  @Override
+  public ServingNodes<?> servingNodes() {
+    return serving;
   }
 
   @Override

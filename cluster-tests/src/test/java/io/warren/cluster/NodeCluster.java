@@ -16,6 +16,9 @@ public interface NodeCluster {
   /** The nodes clients may connect to now, in id order. */
   List<Member> serving();
 
+  /** The same nodes, with the count of their changes that a client may wait on. */
+  ServingNodes<?> servingNodes();
+
   /**
    * A node a client may connect to.
    *

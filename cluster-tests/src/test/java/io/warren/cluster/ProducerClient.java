@@ -45,7 +45,7 @@ final class ProducerClient implements Runnable, Workload.Client {
     this.cluster = cluster;
     this.history = history;
     this.stopping = stopping;
-    this.reconnects = new Reconnects(name);
+    this.reconnects = new Reconnects(name, cluster);
   }
 
   @Override
@@ -66,7 +66,12 @@ final class ProducerClient implements Runnable, Workload.Client {
         }
         confirms.awaitSettled(PATIENCE);
       } catch (Exception e) {
-        reconnects.failed(session, e);
+        try {
+          reconnects.failed(session, e);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     done = true;
