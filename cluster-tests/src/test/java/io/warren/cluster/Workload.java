@@ -21,12 +21,13 @@ public final class Workload implements AutoCloseable {
    * @param queues durable queues (declared beforehand); every producer publishes to all, round-robin,
    *     and every consumer consumes all
    * @param messagesPerProducer bound on each producer's publishes
-   * @param ratePerProducer each producer's messages per second at most, 0 for no limit: keeps the
-   *     count of a phase that waits for a node to start within bounds
+   * @param ahead messages the producers may publish beyond the confirms the test waits for, 0 for
+   *     no bound: keeps the count of a phase that waits for a node to start within bounds (see
+   *     {@link PublishBudget})
    * @param prefetch each consumer's basic.qos
    */
   public record Shape(List<String> queues, int producers, int consumers, long messagesPerProducer,
-      int ratePerProducer, int prefetch) {
+      long ahead, int prefetch) {
     public Shape {
       queues = List.copyOf(queues);
     }
@@ -42,21 +43,22 @@ public final class Workload implements AutoCloseable {
   }
 
   private final History history;
+  private final PublishBudget budget;
   private final List<ProducerClient> producers = new ArrayList<>();
   private final List<Client> clients = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
 
-  private Workload(History history) {
+  private Workload(History history, PublishBudget budget) {
     this.history = history;
+    this.budget = budget;
   }
 
   public static Workload start(NodeCluster cluster, History history, Shape shape) {
-    Workload w = new Workload(history);
+    Workload w = new Workload(history, new PublishBudget(shape.ahead()));
     for (int i = 0; i < shape.producers(); i++) {
       ProducerClient p = new ProducerClient("p" + (i + 1), shape.queues(), shape.messagesPerProducer(),
-          shape.ratePerProducer(), i,
-          cluster, history, () -> w.stopping);
+          w.budget, i, cluster, history, () -> w.stopping);
       w.producers.add(p);
       w.clients.add(p);
       w.threads.add(new Thread(p, "producer-p" + (i + 1)));
@@ -77,6 +79,7 @@ public final class Workload implements AutoCloseable {
    */
   public void awaitConfirmed(long more, String why) {
     long target = history.confirmedCount() + more;
+    budget.allowMore(more);
     Awaitility.await(why + ": " + more + " more confirms").atMost(PROGRESS_PATIENCE)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> history.confirmedCount() >= target || producersDone());
@@ -116,6 +119,7 @@ public final class Workload implements AutoCloseable {
    */
   public void stop() {
     stopping = true;
+    budget.close();
     for (Thread t : threads) {
       try {
         t.join(STOP_PATIENCE.toMillis());
