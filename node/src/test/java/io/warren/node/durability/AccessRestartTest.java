@@ -9,15 +9,11 @@ import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warren.node.it.support.Closure;
-import java.io.IOException;
+import io.warren.node.management.ManagementHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +30,6 @@ class AccessRestartTest {
 
   @TempDir Path dataDir;
   private RestartableNode node;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -110,25 +105,17 @@ class AccessRestartTest {
     return node.connect(user, password, vhost);
   }
 
-  private String get(String path) throws Exception {
+  private String get(String path) {
     return send("GET", path, null, "guest:changed").body();
   }
 
-  private int api(String method, String path, Object body, String login) throws Exception {
-    return send(method, path, body, login).statusCode();
+  private int api(String method, String path, Object body, String login) {
+    return send(method, path, body, login).status();
   }
 
-  private HttpResponse<String> send(String method, String path, Object body, String login) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + node.managementAddress().getPort() + path);
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8)))
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+  private ManagementHttp.Response send(String method, String path, Object body, String login) {
+    String[] userAndPassword = login.split(":", 2);
+    URI base = URI.create("http://127.0.0.1:" + node.managementAddress().getPort());
+    return new ManagementHttp(base, userAndPassword[0], userAndPassword[1]).send(method, path, body);
   }
 }

@@ -7,14 +7,10 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import io.warren.node.it.support.Inbox;
 import io.warren.node.it.support.Waits;
+import io.warren.node.management.ManagementHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyRestartTest {
   @TempDir Path dataDir;
   private RestartableNode node;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
@@ -90,15 +85,8 @@ class PolicyRestartTest {
   }
 
   /** One management API call as guest; returns the status. */
-  private int call(String method, String path, String json) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + node.managementAddress().getPort() + path);
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization",
-        "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)));
-    if (json == null) {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  private int call(String method, String path, String json) {
+    URI base = URI.create("http://127.0.0.1:" + node.managementAddress().getPort());
+    return new ManagementHttp(base, "guest", "guest").send(method, path, json).status();
   }
 }

@@ -21,12 +21,12 @@ import java.util.Base64;
  * {@code -Dwarren.it.uri=...} for AMQP) to that broker, which is how the API tests are checked
  * against RabbitMQ's management plugin.
  */
-final class ManagementHttp {
+public final class ManagementHttp {
   static final String EXTERNAL_PROPERTY = "warren.it.management";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** One answer: status, body parsed as JSON (missing when empty or not JSON), headers. */
-  record Response(int status, String body, JsonNode json, HttpHeaders headers) {
+  public record Response(int status, String body, JsonNode json, HttpHeaders headers) {
     String header(String name) {
       return headers.firstValue(name).orElse(null);
     }
@@ -36,7 +36,7 @@ final class ManagementHttp {
   private final URI base;
   private final String authorization;
 
-  ManagementHttp(URI base, String user, String password) {
+  public ManagementHttp(URI base, String user, String password) {
     this.base = base;
     this.authorization = user == null ? null
         : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -89,7 +89,7 @@ final class ManagementHttp {
   }
 
   /** @param body a JSON value (serialized), a String (sent as it is) or null */
-  Response send(String method, String path, Object body, String... headers) {
+  public Response send(String method, String path, Object body, String... headers) {
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
       if (authorization != null) {
