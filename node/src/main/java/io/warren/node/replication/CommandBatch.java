@@ -41,18 +41,14 @@ public record CommandBatch(long origin, long timestamp, List<Tagged> commands) {
   }
 
   public byte[] encode() {
-    return encode(64 * (commands.size() + 1));
+    return ByteBufUtil.getBytes(write(64 * (commands.size() + 1)));
   }
 
   /**
-   * The batch as bytes, written into a buffer of {@code expectedBytes} to start with: a batch near
-   * a megabyte would otherwise be copied a dozen times as the buffer doubles.
+   * The batch as the remaining bytes of a buffer, not copied once more, written into a buffer of
+   * {@code expectedBytes} to start with: a batch near a megabyte would otherwise be copied a dozen
+   * times as the buffer doubles.
    */
-  public byte[] encode(int expectedBytes) {
-    return ByteBufUtil.getBytes(write(expectedBytes));
-  }
-
-  /** As {@link #encode(int)}, as the remaining bytes of a buffer that is not copied once more. */
   public ByteBuffer encodeToBuffer(int expectedBytes) {
     ByteBuf buf = write(expectedBytes);
     return ByteBuffer.wrap(buf.array(), buf.arrayOffset(), buf.writerIndex());
