@@ -29,14 +29,12 @@ class ContainerFaultTest {
   private static final int PROBE_MESSAGES = 100;
   private static final Duration PATIENCE = Duration.ofMinutes(2);
   /**
-   * The workload's producers without its consumers, in shorter phases and never more than a phase
-   * ahead of them: the queues fill while the partition lasts (the cluster takes {@code
-   * cluster.node-down-after}, 10 s, to declare the node down) and are drained at the end with
-   * basic.get, one message at a time.
+   * The workload's producers without its consumers, slower: the queues fill for as long as the
+   * partition lasts (the cluster takes {@code cluster.node-down-after}, 10 s, to declare the node
+   * down) and are drained at the end with basic.get, one message at a time.
    */
+  private static final Workload.Shape PRODUCERS_ONLY = new Workload.Shape(QUEUES, 3, 0, 30_000, 30, 0);
   private static final long PRODUCERS_ONLY_PHASE = 150;
-  private static final Workload.Shape PRODUCERS_ONLY =
-      new Workload.Shape(QUEUES, 3, 0, 30_000, PRODUCERS_ONLY_PHASE, 0);
 
   private FaultScenario scenario;
   private String testName;

@@ -22,7 +22,7 @@ final class FaultScenario {
   static final List<String> QUEUES = List.of("q1", "q2", "q3");
   /** Confirmed messages per phase of a test: phases are counted in messages, never in time. */
   static final long PHASE = 1500;
-  static final Workload.Shape SHAPE = new Workload.Shape(QUEUES, 3, 3, 30_000, PHASE, 50);
+  static final Workload.Shape SHAPE = new Workload.Shape(QUEUES, 3, 3, 30_000, 250, 50);
 
   private final String testName;
   private final long seed;

@@ -183,7 +183,7 @@ class NodeFaultTest {
     try (Cluster cluster = Cluster.start(testName, dir, 3)) {
       FaultScenario.declareQueues(cluster, QUEUES);
       java.util.Random random = scenario.random();
-      Workload.Shape shape = new Workload.Shape(QUEUES, 3, 3, Long.MAX_VALUE / 4, phase, 50);
+      Workload.Shape shape = new Workload.Shape(QUEUES, 3, 3, Long.MAX_VALUE / 4, 250, 50);
       try (Workload workload = Workload.start(cluster, history, shape)) {
         workload.awaitConfirmed(phase, "three nodes");
         for (int i = 0; i < faults; i++) {

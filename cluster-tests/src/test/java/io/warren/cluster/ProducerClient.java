@@ -22,7 +22,7 @@ final class ProducerClient implements Runnable, Workload.Client {
   private final String name;
   private final List<String> queues;
   private final long messages;
-  private final PublishBudget budget;
+  private final Pacer pacer;
   private final int preference;
   private final NodeCluster cluster;
   private final History history;
@@ -32,15 +32,15 @@ final class ProducerClient implements Runnable, Workload.Client {
 
   /**
    * @param messages publishes at most this many messages in all
-   * @param budget the workload's publishes: the producer waits for it before each
+   * @param rate messages per second at most (0: as fast as confirms allow)
    * @param preference the position of the node it tries first
    */
-  ProducerClient(String name, List<String> queues, long messages, PublishBudget budget, int preference, NodeCluster cluster,
+  ProducerClient(String name, List<String> queues, long messages, int rate, int preference, NodeCluster cluster,
       History history, BooleanSupplier stopping) {
     this.name = name;
     this.queues = List.copyOf(queues);
     this.messages = messages;
-    this.budget = budget;
+    this.pacer = new Pacer(rate);
     this.preference = preference;
     this.cluster = cluster;
     this.history = history;
@@ -60,10 +60,8 @@ final class ProducerClient implements Runnable, Workload.Client {
         while (!stopping.getAsBoolean() && next < messages) {
           // Taken before the publish: a publish that fails may still have reached the broker, and
           // a sequence number is never used twice.
-          if (!budget.take()) {
-            break;
-          }
           long seq = next++;
+          pacer.await();
           confirms.publish(seq, "", id(seq).queue(), MessageProperties.PERSISTENT_BASIC, id(seq).body());
         }
         confirms.awaitSettled(PATIENCE);

@@ -21,13 +21,12 @@ public final class Workload implements AutoCloseable {
    * @param queues durable queues (declared beforehand); every producer publishes to all, round-robin,
    *     and every consumer consumes all
    * @param messagesPerProducer bound on each producer's publishes
-   * @param ahead messages the producers may publish beyond the confirms the test waits for, 0 for
-   *     no bound: keeps the count of a phase that waits for a node to start within bounds (see
-   *     {@link PublishBudget})
+   * @param ratePerProducer each producer's messages per second at most, 0 for no limit: keeps the
+   *     count of a phase that waits for a node to start within bounds
    * @param prefetch each consumer's basic.qos
    */
   public record Shape(List<String> queues, int producers, int consumers, long messagesPerProducer,
-      long ahead, int prefetch) {
+      int ratePerProducer, int prefetch) {
     public Shape {
       queues = List.copyOf(queues);
     }
@@ -43,22 +42,21 @@ public final class Workload implements AutoCloseable {
   }
 
   private final History history;
-  private final PublishBudget budget;
   private final List<ProducerClient> producers = new ArrayList<>();
   private final List<Client> clients = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
 
-  private Workload(History history, PublishBudget budget) {
+  private Workload(History history) {
     this.history = history;
-    this.budget = budget;
   }
 
   public static Workload start(NodeCluster cluster, History history, Shape shape) {
-    Workload w = new Workload(history, new PublishBudget(shape.ahead()));
+    Workload w = new Workload(history);
     for (int i = 0; i < shape.producers(); i++) {
       ProducerClient p = new ProducerClient("p" + (i + 1), shape.queues(), shape.messagesPerProducer(),
-          w.budget, i, cluster, history, () -> w.stopping);
+          shape.ratePerProducer(), i,
+          cluster, history, () -> w.stopping);
       w.producers.add(p);
       w.clients.add(p);
       w.threads.add(new Thread(p, "producer-p" + (i + 1)));
@@ -79,7 +77,6 @@ public final class Workload implements AutoCloseable {
    */
   public void awaitConfirmed(long more, String why) {
     long target = history.confirmedCount() + more;
-    budget.allowMore(more);
     Awaitility.await(why + ": " + more + " more confirms").atMost(PROGRESS_PATIENCE)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> history.confirmedCount() >= target || producersDone());
@@ -119,7 +116,6 @@ public final class Workload implements AutoCloseable {
    */
   public void stop() {
     stopping = true;
-    budget.close();
     for (Thread t : threads) {
       try {
         t.join(STOP_PATIENCE.toMillis());
