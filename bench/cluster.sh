@@ -117,7 +117,7 @@ run_warren() {
      export WARREN_NODE_ID=n$i WARREN_CLUSTER_PEERS=$peers WARREN_AMQP_BIND=127.0.0.1 \
        WARREN_AMQP_PORT=$((BASE + 20 + i)) WARREN_METRICS_PORT=$((BASE + 30 + i)) \
        WARREN_MANAGEMENT_PORT=$((BASE + 40 + i)) WARREN_DATA_DIR=$TARGET/warren/n$i
-     exec java -jar "$W_JAR") >"$RESULTS/warren-n$i.log" 2>&1 &
+     exec java -XX:+ExplicitGCInvokesConcurrent -jar "$W_JAR") >"$RESULTS/warren-n$i.log" 2>&1 &
     PIDS+=($!)
   done
   local t

@@ -25,6 +25,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,6 +50,13 @@ public final class AmqpServer implements AutoCloseable {
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Channel listener;
+  /**
+   * Samples memory on a thread of its own: a sample above the watermark waits for a collection of
+   * the whole heap, which must not hold up the connections of an event loop.
+   */
+  private ScheduledExecutorService memorySampler;
+  /** Why this node refuses clients now (see {@link #fence}), or null while it serves them. */
+  private volatile String fenced;
 
   public AmqpServer(WarrenConfig config, CommandLog commandLog, MemoryAlarm memoryAlarm) {
     this(config, commandLog, memoryAlarm, 0);
@@ -57,9 +66,6 @@ public final class AmqpServer implements AutoCloseable {
    * @param connectionIdBase connection ids start above it: each node run has its own range, so an
    *     id is never reused across restarts
    */
-  /** Why this node refuses clients now (see {@link #fence}), or null while it serves them. */
-  private volatile String fenced;
-
   public AmqpServer(WarrenConfig config, CommandLog commandLog, MemoryAlarm memoryAlarm, long connectionIdBase) {
     this.config = config;
     connectionIds.set(connectionIdBase);
@@ -99,8 +105,13 @@ public final class AmqpServer implements AutoCloseable {
         .bind(config.get(WarrenConfig.AMQP_BIND), config.get(WarrenConfig.AMQP_PORT))
         .sync()
         .channel();
-    // Memory is sampled on an event loop: cheap, and alarms reach connections through their loops.
-    workers.next().scheduleAtFixedRate(memoryAlarm::check, 0, 250, TimeUnit.MILLISECONDS);
+    // Alarms reach each connection through its own event loop (its listener hands them over).
+    memorySampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "memory-alarm");
+      thread.setDaemon(true);
+      return thread;
+    });
+    memorySampler.scheduleWithFixedDelay(memoryAlarm::check, 0, 250, TimeUnit.MILLISECONDS);
   }
 
   /** A connection handler for a new socket (also used by front-end unit tests). */
@@ -196,6 +207,9 @@ public final class AmqpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (memorySampler != null) {
+      memorySampler.shutdownNow();
+    }
     if (listener != null) {
       listener.close().syncUninterruptibly();
     }

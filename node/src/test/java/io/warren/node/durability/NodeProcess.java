@@ -43,6 +43,7 @@ public final class NodeProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
+    command.add("-XX:+ExplicitGCInvokesConcurrent");
     command.addAll(spec.jvmOptions());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command);
