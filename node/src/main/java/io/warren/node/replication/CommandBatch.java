@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.warren.model.Command;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,7 +52,14 @@ public record CommandBatch(long origin, long timestamp, List<Tagged> commands) {
    */
   public ByteBuffer encodeToBuffer(int expectedBytes) {
     ByteBuf buf = write(expectedBytes);
-    return ByteBuffer.wrap(buf.array(), buf.arrayOffset(), buf.writerIndex());
+    byte[] array = buf.array();
+    int length = buf.writerIndex();
+    // Ratis keeps recent entries on the heap for a while: an array much larger than its batch
+    // (a guess too high, or the buffer's growth) would be kept along with them.
+    if (array.length - length > length / 4) {
+      return ByteBuffer.wrap(Arrays.copyOfRange(array, buf.arrayOffset(), buf.arrayOffset() + length));
+    }
+    return ByteBuffer.wrap(array, buf.arrayOffset(), length);
   }
 
   private ByteBuf write(int expectedBytes) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.warren.node.replication.CommandBatch.Tagged;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +37,18 @@ class CommandBatchTest {
       assertThat(actual.correlation()).isEqualTo(expected.correlation());
       assertSameCommand(actual.command(), expected.command());
     }
+  }
+
+  @Test
+  void anEntryGuessedTooLargeKeepsNoMoreThanItsBytes() {
+    // Ratis holds recent entries on the heap: the array behind one is all that stays alive.
+    CommandBatch batch = everyCommand();
+    ByteBuffer entry = batch.encodeToBuffer(1 << 20);
+
+    assertThat(entry.array()).hasSize(entry.remaining());
+    byte[] bytes = new byte[entry.remaining()];
+    entry.duplicate().get(bytes);
+    assertThat(bytes).isEqualTo(batch.encode());
   }
 
   @Test
