@@ -16,6 +16,7 @@
 # the figures are meant to show brokers that have been running, as a production broker has.
 #
 # Workload: persistent 1 KiB messages, confirms with 200 outstanding, prefetch 200, manual acks.
+# BENCH_WARREN_JAVA_OPTS adds JVM options for the Warren nodes; their GC logs go to the results.
 # Needs node/target/warren-node.jar (mvn -B -DskipTests package) and PerfTest in
 # bench/target/perf-test-lib (bench/run.sh fetches it). Everything it starts is stopped by PID.
 set -uo pipefail
@@ -117,7 +118,9 @@ run_warren() {
      export WARREN_NODE_ID=n$i WARREN_CLUSTER_PEERS=$peers WARREN_AMQP_BIND=127.0.0.1 \
        WARREN_AMQP_PORT=$((BASE + 20 + i)) WARREN_METRICS_PORT=$((BASE + 30 + i)) \
        WARREN_MANAGEMENT_PORT=$((BASE + 40 + i)) WARREN_DATA_DIR=$TARGET/warren/n$i
-     exec java -XX:+ExplicitGCInvokesConcurrent -jar "$W_JAR") >"$RESULTS/warren-n$i.log" 2>&1 &
+     # shellcheck disable=SC2086 # BENCH_WARREN_JAVA_OPTS is a list of JVM options
+     exec java -XX:+ExplicitGCInvokesConcurrent -Xlog:gc:file="$RESULTS/warren-n$i.gc.log" ${BENCH_WARREN_JAVA_OPTS:-} \
+       -jar "$W_JAR") >"$RESULTS/warren-n$i.log" 2>&1 &
     PIDS+=($!)
   done
   local t

@@ -56,7 +56,7 @@ public final class WarrenConfig {
   public static final Setting<Long> RAFT_SEGMENT_SIZE =
       new Setting<>("raft.segment-size", 0L,
           "Size of a Raft log segment file in bytes (1 MiB to 1 GiB); only whole closed segments are purged,"
-              + " and recent segments are cached on the heap. 0 = a 64th of the maximum heap, between 1 and 8 MiB.",
+              + " and recent segments are cached on the heap. 0 = a 64th of the maximum heap, between 1 and 2 MiB.",
           Parsers.zeroOrRange(1024 * 1024, 1024L * 1024 * 1024));
   public static final Setting<Integer> PARTITIONS_PER_NODE =
       new Setting<>("queue.partitions-per-node", 2,
