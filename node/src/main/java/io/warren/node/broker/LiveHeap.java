@@ -64,7 +64,7 @@ final class LiveHeap {
     return heap;
   }
 
-  static boolean explicitGcIsConcurrent() {
+  private static boolean explicitGcIsConcurrent() {
     HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
     return hotspot != null && Boolean.parseBoolean(hotspot.getVMOption(CONCURRENT_EXPLICIT_GC).getValue());
   }

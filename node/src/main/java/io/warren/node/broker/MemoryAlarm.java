@@ -36,7 +36,7 @@ public final class MemoryAlarm {
     this(capacity, watermark, used, () -> { });
   }
 
-  /** @param recheck makes the next sample exact when use looks above the limit (a full GC) */
+  /** @param recheck makes the next sample exact when use looks above the limit (a collection of the whole heap) */
   private MemoryAlarm(long capacity, double watermark, LongSupplier used, Runnable recheck) {
     this.capacity = capacity;
     this.used = used;
