@@ -888,7 +888,7 @@ public final class Broker {
         assertArgs(c.name(), EQUIVALENT_QUEUE_ARGS, c.arguments(), existing.arguments());
       }
       existing.touch(); // any declare renews the x-expires lease, a passive one too (as in RabbitMQ)
-      return new Reply.QueueDeclared(c.name().name(), existing.readyCount(), existing.consumerCount());
+      return new Reply.QueueDeclared(c.name().name(), existing.visibleReadyCount(), existing.consumerCount());
     }
     if (c.passive()) {
       throw AmqpFailure.notFound(c.name());

@@ -158,7 +158,8 @@ public sealed interface Command {
 
   /**
    * Settles messages the channel holds from one queue: ack, requeue (back to their original
-   * position near the head, redelivered) or discard. Ids the channel does not hold are ignored.
+   * position near the head, redelivered), discard, or return undelivered. Ids the channel does not
+   * hold are ignored.
    *
    * @param messageIds not modified by the model; the caller must not modify it after submitting
    */
@@ -264,6 +265,12 @@ public sealed interface Command {
   enum Outcome {
     ACK,
     REQUEUE,
-    DISCARD
+    DISCARD,
+    /**
+     * Back to the original position, as if never handed out: the consumer's node held the
+     * message back and the client never saw it (see {@link ConsumerState#window()}), so it is not
+     * marked redelivered and its delivery is not counted.
+     */
+    RETURN
   }
 }

@@ -56,9 +56,28 @@ public final class ConsumerState {
     if (noAck) {
       return true;
     }
-    return (prefetch == 0 || unacked < prefetch)
+    return (prefetch == 0 || unacked < window())
         && (channel.prefetch == 0 || channel.unacked < channel.prefetch);
   }
+
+  /**
+   * How many unsettled deliveries this consumer may have in the model: its prefetch, or twice a
+   * prefetch of at least {@link #LOOKAHEAD_FROM} when the channel sets no limit of its own.
+   *
+   * <p>Why: a settle frees room only when it is applied, one log commit after the client sent it.
+   * With a window of exactly the prefetch, a consumer could never take more than prefetch messages
+   * per commit round trip. With twice the window, the next messages are already at the
+   * consumer's node when its acks arrive. That node holds back whatever is beyond the client's
+   * prefetch, so the client never has more than it asked for; a message held back and never
+   * delivered goes back unmarked ({@link Command.Outcome#RETURN}). Small prefetches keep their exact
+   * window: they are chosen for fair dispatch among consumers, which a lookahead would defeat.
+   */
+  int window() {
+    return prefetch >= LOOKAHEAD_FROM && channel.prefetch == 0 ? 2 * prefetch : prefetch;
+  }
+
+  /** The smallest prefetch given a lookahead window (see {@link #window()}). */
+  public static final int LOOKAHEAD_FROM = 100;
 
   public String tag() {
     return tag;

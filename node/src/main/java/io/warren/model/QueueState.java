@@ -218,6 +218,31 @@ public final class QueueState {
     return checkedOut.size();
   }
 
+  /**
+   * The ready count a client is told (queue.declare-ok, basic.get-ok, metrics): the ready messages
+   * plus those handed to consumers beyond their prefetch ({@link ConsumerState#window()}), which
+   * their nodes hold back unseen. For a consumer that stopped acking this is exactly the count
+   * RabbitMQ gives.
+   */
+  public int visibleReadyCount() {
+    return readyCount() + heldBeyondPrefetch();
+  }
+
+  /** The unacknowledged count a client is told: see {@link #visibleReadyCount()}. */
+  public int visibleUnackedCount() {
+    return unackedCount() - heldBeyondPrefetch();
+  }
+
+  private int heldBeyondPrefetch() {
+    int n = 0;
+    for (ConsumerState c : rotation.inOrder()) {
+      if (!c.noAck && c.prefetch > 0) {
+        n += Math.max(0, c.unacked - c.prefetch);
+      }
+    }
+    return n;
+  }
+
   public int consumerCount() {
     return rotation.size();
   }
@@ -539,7 +564,7 @@ public final class QueueState {
       hold(e, channel, null);
     }
     Message m = settings.countsDeliveries() ? withDeliveryCount(e) : e.message;
-    return new Reply.GetOk(name, e.id, e.redelivered, m, readyCount());
+    return new Reply.GetOk(name, e.id, e.redelivered, m, visibleReadyCount());
   }
 
   /**
@@ -555,10 +580,16 @@ public final class QueueState {
         continue;
       }
       checkedOut.remove(id);
+      boolean wasRedelivered = e.redelivered;
       released += release(e);
       switch (outcome) {
         case REQUEUE -> {
           comeBack(e);
+          requeued = true;
+        }
+        case RETURN -> {
+          e.redelivered = wasRedelivered;
+          ready.addReturned(e);
           requeued = true;
         }
         case DISCARD -> died(e, Reason.REJECTED);

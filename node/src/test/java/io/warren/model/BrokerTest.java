@@ -163,6 +163,43 @@ class BrokerTest {
   }
 
   @Test
+  void aLargePrefetchGetsALookaheadThatCountsAsReadyAndReturnsUnmarked() {
+    d.ok(d.declareQueue("q"));
+    d.ok(consume(CH1, "q", "a", false, 100));
+    for (int i = 0; i < 250; i++) {
+      d.ok(d.publish("", "q", "m" + i));
+    }
+    List<Effect.Deliver> ds = d.takeDeliveries();
+    assertThat(ds).hasSize(200);
+    QueueState qs = d.broker.queue(q("q")).orElseThrow();
+    assertThat(qs.readyCount()).isEqualTo(50);
+    assertThat(qs.visibleReadyCount()).isEqualTo(150);
+    assertThat(qs.visibleUnackedCount()).isEqualTo(100);
+
+    d.ok(new Cancel(CH1, "a"));
+    long[] heldBack = ds.subList(100, 200).stream().mapToLong(Effect.Deliver::messageId).toArray();
+    d.ok(new Settle(CH1, q("q"), Outcome.RETURN, heldBack));
+    d.ok(consume(CH2, "q", "b", true, 0));
+    List<Effect.Deliver> rest = d.takeDeliveries();
+    assertThat(rest).extracting(ModelDriver::body).startsWith("m100").endsWith("m249").hasSize(150);
+    assertThat(rest).noneMatch(Effect.Deliver::redelivered);
+  }
+
+  @Test
+  void smallPrefetchesAndChannelLimitsGetNoLookahead() {
+    d.ok(d.declareQueue("q"));
+    d.ok(consume(CH1, "q", "a", false, 99));
+    d.ok(new SetChannelPrefetch(CH2, 500));
+    d.ok(consume(CH2, "q", "b", false, 150));
+    for (int i = 0; i < 400; i++) {
+      d.ok(d.publish("", "q", "m" + i));
+    }
+    List<Effect.Deliver> ds = d.takeDeliveries();
+    assertThat(ds.stream().filter(x -> x.consumerTag().equals("a"))).hasSize(99);
+    assertThat(ds.stream().filter(x -> x.consumerTag().equals("b"))).hasSize(150);
+  }
+
+  @Test
   void channelGlobalPrefetchIsSharedAcrossQueues() {
     d.ok(d.declareQueue("q1"));
     d.ok(d.declareQueue("q2"));

@@ -100,19 +100,37 @@ final class AmqpChannel {
 
   enum State { OPEN, CLOSING, CLOSED }
 
-  /** What a delivery tag stands for: a message a queue handed to this channel. */
-  private record Unacked(QueueName queue, long messageId) {}
+  /**
+   * What a delivery tag stands for: a message a queue handed to this channel, and the consumer it
+   * went to (null for basic.get).
+   */
+  private record Unacked(QueueName queue, long messageId, String consumerTag) {}
 
-  /** A consumer as the channel knows it. */
+  /**
+   * A consumer as the channel knows it. The model may hand it more than its prefetch (see
+   * {@code ConsumerState.window()}); what is beyond the prefetch waits here, held back, until the
+   * client settles earlier deliveries.
+   */
   private static final class LocalConsumer {
     final String tag;
     final boolean noAck;
+    /** The client's limit on its unsettled deliveries, 0 for none. */
+    final int prefetch;
+    /** Deliveries written to the client and not settled yet (ack mode only). */
+    int unsettled;
+    /** Deliveries the model made that the client has no room for yet, in order. */
+    final ArrayDeque<Effect.Deliver> heldBack = new ArrayDeque<>();
     /** Deliveries written since credit was last granted back to the model. */
     int ungranted;
 
-    LocalConsumer(String tag, boolean noAck) {
+    LocalConsumer(String tag, boolean noAck, int prefetch) {
       this.tag = tag;
       this.noAck = noAck;
+      this.prefetch = prefetch;
+    }
+
+    boolean clientIsFull() {
+      return !noAck && prefetch > 0 && unsettled >= prefetch;
     }
   }
 
@@ -127,6 +145,8 @@ final class AmqpChannel {
   State state = State.OPEN;
 
   private final Map<String, LocalConsumer> consumers = new HashMap<>();
+  /** Consumers whose basic.cancel the model has not applied yet: deliveries for them still come. */
+  private final Map<String, LocalConsumer> cancelling = new HashMap<>();
   private final NavigableMap<Long, Unacked> unacked = new TreeMap<>();
   private long lastDeliveryTag;
   private int consumerPrefetch;
@@ -537,6 +557,7 @@ final class AmqpChannel {
         submitPublish(p.publish(), p.mandatory());
       } else {
         conn.submit(((TxSettle) a).settle(), null);
+        settledByClient(((TxSettle) a).acked());
       }
     }
     // Commit-ok goes out once everything before it was applied.
@@ -585,6 +606,9 @@ final class AmqpChannel {
       }
     }
     submitSettles(settled, outcome, null, txMode);
+    if (!txMode) {
+      settledByClient(settled);
+    }
   }
 
   /** Groups settled tags by queue into Settle commands (buffered in a transaction). */
@@ -610,6 +634,41 @@ final class AmqpChannel {
     }
   }
 
+  /**
+   * The client settled these deliveries (their settles are submitted): their consumers have room
+   * again, filled at once from what was held back for them.
+   */
+  private void settledByClient(Map<Long, Unacked> settled) {
+    for (Unacked u : settled.values()) {
+      LocalConsumer c = u.consumerTag() == null ? null : localConsumer(u.consumerTag());
+      if (c != null) {
+        c.unsettled--;
+        while (!c.heldBack.isEmpty() && !c.clientIsFull()) {
+          write(c.heldBack.poll(), c);
+        }
+      }
+    }
+  }
+
+  private LocalConsumer localConsumer(String tag) {
+    LocalConsumer c = consumers.get(tag);
+    return c != null ? c : cancelling.get(tag);
+  }
+
+  /**
+   * Gives the messages held back for {@code c} back to their queues, unmarked: the client never
+   * saw them. Called once the model no longer hands {@code c} messages (its cancel was applied,
+   * or is submitted before this). {@code last}, if any, runs once they are back.
+   */
+  private void returnHeldBack(LocalConsumer c, ReplyHandler last) {
+    Map<Long, Unacked> held = new LinkedHashMap<>();
+    for (Effect.Deliver d : c.heldBack) {
+      held.put(d.messageId(), new Unacked(d.queue(), d.messageId(), c.tag)); // keyed by id: no tag was given
+    }
+    c.heldBack.clear();
+    submitSettles(held, Outcome.RETURN, last, false);
+  }
+
   private void recover(AmqpMethod m, boolean requeue, boolean reply) {
     if (!requeue) {
       // As RabbitMQ: redelivering to the original consumer without requeueing is not supported.
@@ -623,6 +682,7 @@ final class AmqpChannel {
       }
     } : null;
     submitSettles(all, Outcome.REQUEUE, done, false); // recovery is not transactional
+    settledByClient(all);
   }
 
   // ------------------------------------------------------------------ consuming
@@ -653,7 +713,7 @@ final class AmqpChannel {
     }
     QueueName queue = queue(c.queue());
     conn.permissions().check(Kind.READ, queue);
-    LocalConsumer consumer = new LocalConsumer(tag, c.noAck());
+    LocalConsumer consumer = new LocalConsumer(tag, c.noAck(), consumerPrefetch);
     consumers.put(tag, consumer);
     conn.submit(new Command.Consume(ref, queue, tag, c.noAck(), c.exclusive(), consumerPrefetch, INITIAL_CREDIT,
         FieldTables.toArguments(c.arguments())), reply -> {
@@ -688,11 +748,17 @@ final class AmqpChannel {
       }
       return;
     }
-    // Deliveries applied before the cancel still come, and are written before cancel-ok.
+    // Deliveries applied before the cancel still come, and are written before cancel-ok (what
+    // the client has no room for is held back, then returned).
+    cancelling.put(consumer.tag, consumer);
     conn.submit(new Command.Cancel(ref, c.consumerTag()), reply -> {
-      if (!c.noWait() && state == State.OPEN) {
-        conn.send(number, new BasicCancelOk(c.consumerTag()));
-      }
+      cancelling.remove(consumer.tag);
+      // cancel-ok once they are back, so that other consumers find them in their places
+      returnHeldBack(consumer, returned -> {
+        if (!c.noWait() && state == State.OPEN) {
+          conn.send(number, new BasicCancelOk(c.consumerTag()));
+        }
+      });
     });
   }
 
@@ -707,7 +773,7 @@ final class AmqpChannel {
       } else if (reply instanceof Reply.GetOk ok) {
         long tag = ++lastDeliveryTag;
         if (!g.noAck()) {
-          unacked.put(tag, new Unacked(ok.queue(), ok.messageId()));
+          unacked.put(tag, new Unacked(ok.queue(), ok.messageId(), null));
         }
         count(ok.queue(), g.noAck() ? MessageEvent.GET_NO_ACK : MessageEvent.GET);
         if (ok.redelivered()) {
@@ -729,9 +795,22 @@ final class AmqpChannel {
     if (state != State.OPEN) {
       return; // what an ack-mode consumer held returns to its queue when the close is applied
     }
+    LocalConsumer consumer = localConsumer(d.consumerTag());
+    if (consumer != null && (consumer.clientIsFull() || !consumer.heldBack.isEmpty())) {
+      consumer.heldBack.add(d);
+      return;
+    }
+    write(d, consumer);
+  }
+
+  /** Writes a delivery to the client. */
+  private void write(Effect.Deliver d, LocalConsumer consumer) {
     long tag = ++lastDeliveryTag;
     if (!d.noAck()) {
-      unacked.put(tag, new Unacked(d.queue(), d.messageId()));
+      unacked.put(tag, new Unacked(d.queue(), d.messageId(), d.consumerTag()));
+      if (consumer != null) {
+        consumer.unsettled++;
+      }
     }
     count(d.queue(), d.noAck() ? MessageEvent.DELIVER_NO_ACK : MessageEvent.DELIVER);
     if (d.redelivered()) {
@@ -740,7 +819,6 @@ final class AmqpChannel {
     Message msg = d.message();
     conn.sendContent(number, new BasicDeliver(d.consumerTag(), tag, d.redelivered(), msg.exchange(),
         msg.routingKey()), msg.properties(), msg.body().bytes());
-    LocalConsumer consumer = consumers.get(d.consumerTag());
     if (consumer != null) {
       consumer.ungranted += msg.creditUnits();
       conn.markDirty(this);
@@ -759,6 +837,9 @@ final class AmqpChannel {
 
   void consumerCancelled(Effect.ConsumerCancelled c) {
     LocalConsumer consumer = consumers.remove(c.consumerTag());
+    if (consumer != null) {
+      returnHeldBack(consumer, null); // the model hands it nothing more
+    }
     if (consumer != null && state == State.OPEN && conn.supports("consumer_cancel_notify")) {
       conn.send(number, new BasicCancel(c.consumerTag(), true));
     }
@@ -777,10 +858,24 @@ final class AmqpChannel {
     }
   }
 
-  /** The channel is closing: forget local state (the model returns what it held). */
+  /**
+   * The channel is closing: forget local state (the model returns what it held, marked
+   * redelivered). Messages held back from the client go back unmarked first: each such consumer is
+   * cancelled before, so that the model does not hand them straight back to it.
+   */
   void closed() {
+    if (state != State.CLOSED) {
+      for (LocalConsumer c : consumers.values()) {
+        if (!c.heldBack.isEmpty()) {
+          conn.submit(new Command.Cancel(ref, c.tag), null);
+          returnHeldBack(c, null);
+        }
+      }
+      cancelling.values().forEach(c -> returnHeldBack(c, null));
+    }
     state = State.CLOSED;
     consumers.clear();
+    cancelling.clear();
     unacked.clear();
     txActions.clear();
     mandatoryPending.clear();

@@ -374,9 +374,7 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
-    for (AmqpChannel ch : channels.values()) {
-      ch.closed();
-    }
+    submitClose();
     channels.clear();
     assembler.releaseAll();
     memoryAlarm.removeListener(alarmListener);
@@ -384,14 +382,17 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     if (closeTimer != null) {
       closeTimer.cancel(false);
     }
-    submitClose();
     flushSubmissions();
   }
 
+  /** Closes every channel and tells the model the connection is gone, once. */
   private void submitClose() {
     if (!closeSubmitted) {
       closeSubmitted = true;
-      pending.clear(); // nothing else from a closed connection matters
+      pending.clear(); // nothing else from a closed connection matters but what its channels return
+      for (AmqpChannel ch : channels.values()) {
+        ch.closed();
+      }
       submit(new Command.CloseConnection(id), null);
     }
   }
@@ -740,9 +741,6 @@ public final class AmqpConnection extends ChannelInboundHandlerAdapter implement
     log.info("Connection {} from {}: closing: {}", id, ctx.channel().remoteAddress(), e.closeReplyText());
     boolean handshakeDone = state == State.OPEN;
     state = State.CLOSING;
-    for (AmqpChannel ch : channels.values()) {
-      ch.closed();
-    }
     submitClose();
     ctx.write(new MethodFrame(0, new ConnectionClose(e.replyCode(), e.closeReplyText(), e.classId(), e.methodId())))
         .addListener(closeNow || !handshakeDone ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);

@@ -38,7 +38,7 @@ public record BrokerSnapshot(int connections, int channels, List<QueueFigures> q
     for (VirtualHost vhost : broker.vhosts()) {
       for (QueueState q : vhost.queues().values()) {
         if (q.holdsMessages()) {
-          queues.add(new QueueFigures(vhost.name(), q.name().name(), q.readyCount(), q.unackedCount(),
+          queues.add(new QueueFigures(vhost.name(), q.name().name(), q.visibleReadyCount(), q.visibleUnackedCount(),
               q.consumerCount()));
         }
       }

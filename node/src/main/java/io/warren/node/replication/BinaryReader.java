@@ -133,6 +133,7 @@ final class BinaryReader {
       case 0 -> Outcome.ACK;
       case 1 -> Outcome.REQUEUE;
       case 2 -> Outcome.DISCARD;
+      case 3 -> Outcome.RETURN;
       default -> throw corrupt("settle outcome " + code);
     };
   }

@@ -116,6 +116,7 @@ final class BinaryWriter {
       case ACK -> 0;
       case REQUEUE -> 1;
       case DISCARD -> 2;
+      case RETURN -> 3;
     });
   }
 

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Delivery;
 import io.warren.node.it.support.Broker;
 import io.warren.node.it.support.Inbox;
 import io.warren.node.it.support.Waits;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,6 +125,66 @@ class PrefetchTest {
     Inbox.consume(channel, queue, false).next(20);
 
     assertThat(publisher.messageCount(queue)).isZero();
+  }
+
+  /**
+   * A prefetch of 100 or more lets the model hand the consumer's node twice that many (a lookahead
+   * across the commit round trip of acks), but the client still never holds more than its prefetch,
+   * and the queue reports what was held back as ready, as RabbitMQ would count it.
+   */
+  @Test
+  void aLargePrefetchStillBoundsWhatTheClientHolds() throws Exception {
+    Channel publisher = broker.channel();
+    String queue = declareWith(publisher, 300);
+    Channel channel = broker.channel();
+    channel.basicQos(100);
+
+    Inbox inbox = Inbox.consume(channel, queue, false);
+    inbox.next(100);
+    // The reply comes after every delivery made when the consume was applied was written or held.
+    assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isEqualTo(200);
+    assertThat(inbox.received()).isEqualTo(100);
+
+    channel.basicAck(100, true);
+    List<String> next = inbox.nextBodies(100);
+    assertThat(next.get(0)).isEqualTo("m100");
+    assertThat(next.get(99)).isEqualTo("m199");
+    assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isEqualTo(100);
+    assertThat(inbox.received()).isEqualTo(200);
+  }
+
+  @Test
+  void messagesHeldBackForACancelledConsumerGoBackUnmarked() throws Exception {
+    Channel publisher = broker.channel();
+    String queue = declareWith(publisher, 300);
+    Channel channel = broker.channel();
+    channel.basicQos(100);
+    Inbox first = Inbox.consume(channel, queue, false);
+    first.next(100);
+    channel.basicCancel(first.tag());
+
+    Channel other = broker.channel();
+    List<Delivery> rest = Inbox.consume(other, queue, true).next(200);
+    assertThat(rest).extracting(Inbox::text).startsWith("m100", "m101").endsWith("m299");
+    assertThat(rest).noneMatch(d -> d.getEnvelope().isRedeliver());
+    assertThat(first.received()).isEqualTo(100);
+  }
+
+  @Test
+  void messagesHeldBackWhenTheChannelClosesGoBackUnmarkedBehindTheDeliveredOnes() throws Exception {
+    Channel publisher = broker.channel();
+    String queue = declareWith(publisher, 300);
+    Channel channel = broker.channel();
+    channel.basicQos(100);
+    Inbox first = Inbox.consume(channel, queue, false);
+    first.next(100);
+    channel.queueDeclarePassive(queue); // everything the consume brought was written or held back
+    channel.close();
+
+    List<Delivery> all = Inbox.consume(broker.channel(), queue, true).next(300);
+    assertThat(all).extracting(Inbox::text).startsWith("m0", "m1").endsWith("m299");
+    assertThat(all.subList(0, 100)).allMatch(d -> d.getEnvelope().isRedeliver());
+    assertThat(all.subList(100, 300)).noneMatch(d -> d.getEnvelope().isRedeliver());
   }
 
   private static Delivery ackAndTakeNext(Channel channel, Inbox inbox, long tag) throws Exception {

@@ -122,6 +122,7 @@ final class Samples {
         new Settle(CHANNEL, QUEUE, Outcome.ACK, new long[] {1, 2, Long.MAX_VALUE}),
         new Settle(CHANNEL, QUEUE, Outcome.REQUEUE, new long[0]),
         new Settle(CHANNEL, QUEUE, Outcome.DISCARD, new long[] {-5}),
+        new Settle(CHANNEL, QUEUE, Outcome.RETURN, new long[] {7, 8}),
         new Restarted(1_000, true),
         new Restarted(ConnectionIds.first(3, 7), false),
         new Command.NodeDown(2),
