@@ -119,7 +119,7 @@ run_warren() {
        WARREN_AMQP_PORT=$((BASE + 20 + i)) WARREN_METRICS_PORT=$((BASE + 30 + i)) \
        WARREN_MANAGEMENT_PORT=$((BASE + 40 + i)) WARREN_DATA_DIR=$TARGET/warren/n$i
      # shellcheck disable=SC2086 # BENCH_WARREN_JAVA_OPTS is a list of JVM options
-     exec java -XX:+ExplicitGCInvokesConcurrent -Xlog:gc:file="$RESULTS/warren-n$i.gc.log" ${BENCH_WARREN_JAVA_OPTS:-} \
+     exec java @"$REPO_ROOT/deploy/jvm.options" -Xlog:gc:file="$RESULTS/warren-n$i.gc.log" ${BENCH_WARREN_JAVA_OPTS:-} \
        -jar "$W_JAR") >"$RESULTS/warren-n$i.log" 2>&1 &
     PIDS+=($!)
   done

@@ -46,7 +46,7 @@ start_node() {
     while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep '^WARREN_')
     export WARREN_AMQP_BIND=127.0.0.1 WARREN_AMQP_PORT=$PORT_AMQP WARREN_METRICS_PORT=5851
     export WARREN_MANAGEMENT_PORT=5852 WARREN_RAFT_PORT=5853 WARREN_DATA_DIR=$DATA
-    exec java -XX:+ExplicitGCInvokesConcurrent -jar "$JAR"
+    exec java @"$REPO_ROOT/deploy/jvm.options" -jar "$JAR"
   ) >"$log" 2>&1 &
   NODE_PID=$!
 }

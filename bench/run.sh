@@ -305,7 +305,7 @@ warren_start() {
     export WARREN_DATA_DIR=$W_DATA
     export WARREN_METRICS_PORT=$W_PORT_METRICS WARREN_MANAGEMENT_PORT=$W_PORT_MANAGEMENT WARREN_RAFT_PORT=$W_PORT_RAFT
     # shellcheck disable=SC2086 # BENCH_WARREN_JAVA_OPTS is a list of JVM options
-    exec java -XX:+ExplicitGCInvokesConcurrent ${BENCH_WARREN_JAVA_OPTS:-} -jar "$W_JAR"
+    exec java @"$REPO_ROOT/deploy/jvm.options" ${BENCH_WARREN_JAVA_OPTS:-} -jar "$W_JAR"
   ) >"$log_dir/stdout.log" 2>&1 &
   BROKER_PID=$!
   BROKER_KIND=warren

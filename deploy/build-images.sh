@@ -136,7 +136,7 @@ node_image() {
   fi
   say "building $NODE_IMAGE from node/target"
   # Only what the Dockerfile copies goes to the engine, not the whole repository.
-  (cd "$REPO" && tar -c deploy/Dockerfile node/target/warren-node.jar node/target/lib) \
+  (cd "$REPO" && tar -c deploy/Dockerfile deploy/jvm.options node/target/warren-node.jar node/target/lib) \
     | docker build -q -f deploy/Dockerfile --build-arg "BASE_IMAGE=$BASE_JRE_IMAGE" -t "$NODE_IMAGE" - >/dev/null
   say "built $NODE_IMAGE"
 }

@@ -50,6 +50,7 @@ final class ContainerImages {
       // Only what the Dockerfile copies, at the paths it names relative to the repository's root.
       nodeImage = new ImageFromDockerfile(NODE_IMAGE, false)
           .withFileFromPath("deploy/Dockerfile", repository.resolve("deploy/Dockerfile"))
+          .withFileFromPath("deploy/jvm.options", repository.resolve("deploy/jvm.options"))
           .withFileFromPath("node/target/warren-node.jar", target.resolve("warren-node.jar"))
           .withFileFromPath("node/target/lib", target.resolve("lib"))
           .withDockerfilePath("deploy/Dockerfile")

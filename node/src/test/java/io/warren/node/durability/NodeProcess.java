@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import io.warren.node.Main;
+import io.warren.node.deploy.DeployFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -43,7 +44,7 @@ public final class NodeProcess implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.add("-XX:+ExplicitGCInvokesConcurrent");
+    command.add("@" + DeployFiles.deployDirectory().resolve("jvm.options")); // as every launcher
     command.addAll(spec.jvmOptions());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command);
