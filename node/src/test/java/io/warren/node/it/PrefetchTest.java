@@ -134,57 +134,52 @@ class PrefetchTest {
    */
   @Test
   void aLargePrefetchStillBoundsWhatTheClientHolds() throws Exception {
-    Channel publisher = broker.channel();
-    String queue = declareWith(publisher, 300);
-    Channel channel = broker.channel();
-    channel.basicQos(100);
-
-    Inbox inbox = Inbox.consume(channel, queue, false);
-    inbox.next(100);
+    Holder h = consumerHolding100Of300();
     // The reply comes after every delivery made when the consume was applied was written or held.
-    assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isEqualTo(200);
-    assertThat(inbox.received()).isEqualTo(100);
+    assertThat(h.channel().queueDeclarePassive(h.queue()).getMessageCount()).isEqualTo(200);
+    assertThat(h.inbox().received()).isEqualTo(100);
 
-    channel.basicAck(100, true);
-    List<String> next = inbox.nextBodies(100);
+    h.channel().basicAck(100, true);
+    List<String> next = h.inbox().nextBodies(100);
     assertThat(next.get(0)).isEqualTo("m100");
     assertThat(next.get(99)).isEqualTo("m199");
-    assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isEqualTo(100);
-    assertThat(inbox.received()).isEqualTo(200);
+    assertThat(h.channel().queueDeclarePassive(h.queue()).getMessageCount()).isEqualTo(100);
+    assertThat(h.inbox().received()).isEqualTo(200);
   }
 
   @Test
   void messagesHeldBackForACancelledConsumerGoBackUnmarked() throws Exception {
-    Channel publisher = broker.channel();
-    String queue = declareWith(publisher, 300);
-    Channel channel = broker.channel();
-    channel.basicQos(100);
-    Inbox first = Inbox.consume(channel, queue, false);
-    first.next(100);
-    channel.basicCancel(first.tag());
+    Holder h = consumerHolding100Of300();
+    h.channel().basicCancel(h.inbox().tag());
 
-    Channel other = broker.channel();
-    List<Delivery> rest = Inbox.consume(other, queue, true).next(200);
+    List<Delivery> rest = Inbox.consume(broker.channel(), h.queue(), true).next(200);
     assertThat(rest).extracting(Inbox::text).startsWith("m100", "m101").endsWith("m299");
     assertThat(rest).noneMatch(d -> d.getEnvelope().isRedeliver());
-    assertThat(first.received()).isEqualTo(100);
+    assertThat(h.inbox().received()).isEqualTo(100);
   }
 
   @Test
   void messagesHeldBackWhenTheChannelClosesGoBackUnmarkedBehindTheDeliveredOnes() throws Exception {
-    Channel publisher = broker.channel();
-    String queue = declareWith(publisher, 300);
-    Channel channel = broker.channel();
-    channel.basicQos(100);
-    Inbox first = Inbox.consume(channel, queue, false);
-    first.next(100);
-    channel.queueDeclarePassive(queue); // everything the consume brought was written or held back
-    channel.close();
+    Holder h = consumerHolding100Of300();
+    h.channel().queueDeclarePassive(h.queue()); // everything the consume brought was written or held back
+    h.channel().close();
 
-    List<Delivery> all = Inbox.consume(broker.channel(), queue, true).next(300);
+    List<Delivery> all = Inbox.consume(broker.channel(), h.queue(), true).next(300);
     assertThat(all).extracting(Inbox::text).startsWith("m0", "m1").endsWith("m299");
     assertThat(all.subList(0, 100)).allMatch(d -> d.getEnvelope().isRedeliver());
     assertThat(all.subList(100, 300)).noneMatch(d -> d.getEnvelope().isRedeliver());
+  }
+
+  /** A queue of 300 messages and a consumer with prefetch 100 that received the first 100. */
+  private record Holder(String queue, Channel channel, Inbox inbox) {}
+
+  private static Holder consumerHolding100Of300() throws Exception {
+    String queue = declareWith(broker.channel(), 300);
+    Channel channel = broker.channel();
+    channel.basicQos(100);
+    Inbox inbox = Inbox.consume(channel, queue, false);
+    inbox.next(100);
+    return new Holder(queue, channel, inbox);
   }
 
   private static Delivery ackAndTakeNext(Channel channel, Inbox inbox, long tag) throws Exception {
