@@ -2,6 +2,9 @@ package io.warren.model;
 
 /** A consumer registered on a queue. Mutated only by the model. */
 public final class ConsumerState {
+  /** The smallest prefetch given a lookahead window (see {@link #window()}). */
+  private static final int LOOKAHEAD_FROM = 100;
+
   final ChannelState channel;
   final String tag;
   final QueueState queue;
@@ -75,9 +78,6 @@ public final class ConsumerState {
   int window() {
     return prefetch >= LOOKAHEAD_FROM && channel.prefetch == 0 ? 2 * prefetch : prefetch;
   }
-
-  /** The smallest prefetch given a lookahead window (see {@link #window()}). */
-  public static final int LOOKAHEAD_FROM = 100;
 
   public String tag() {
     return tag;
