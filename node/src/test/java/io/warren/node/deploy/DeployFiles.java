@@ -22,13 +22,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The repository's deployment files ({@code deploy/}) as the deployment tests read them: YAML
  * parsed into plain maps and lists, and what the node's image promises (its data directory).
  */
-public final class DeployFiles {
+final class DeployFiles {
   private static final Pattern DATA_DIR_ENV = Pattern.compile("(?m)^ENV\\s+WARREN_DATA_DIR=(\\S+)\\s*$");
 
   private DeployFiles() {}
 
   /** {@code deploy/} of this repository, found from the module's directory, where Maven runs tests. */
-  public static Path deployDirectory() {
+  static Path deployDirectory() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("deploy/Dockerfile"))) {
         return dir.resolve("deploy");

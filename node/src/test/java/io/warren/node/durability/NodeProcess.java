@@ -4,7 +4,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import io.warren.node.Main;
-import io.warren.node.deploy.DeployFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -39,12 +38,23 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** {@code deploy/jvm.options} of this repository, found upwards from the module's directory. */
+  private static Path jvmOptions() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path options = dir.resolve("deploy/jvm.options");
+      if (Files.isRegularFile(options)) {
+        return options;
+      }
+    }
+    throw new IllegalStateException("no deploy/jvm.options above " + Path.of("").toAbsolutePath());
+  }
+
   /** Launches the node's main class with the test's class path; does not wait for it to start. */
   public static NodeProcess launch(NodeSpec spec, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.add("@" + DeployFiles.deployDirectory().resolve("jvm.options")); // as every launcher
+    command.add("@" + jvmOptions()); // as every launcher
     command.addAll(spec.jvmOptions());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command);
