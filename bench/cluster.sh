@@ -8,12 +8,15 @@
 #   rate1000  1 producer limited to 1000 msg/s and 1 consumer, on nodes 1 and 2, in one PerfTest
 #             process so that its end-to-end (consumer) latency is measured
 #
-#   bench/cluster.sh [--duration SECONDS] [--warmup SECONDS] [--only warren|rabbitmq] [--scenarios "one fanin rate1000"]
+#   bench/cluster.sh [--duration SECONDS] [--warmup SECONDS] [--settle SECONDS] [--only warren|rabbitmq]
+#                    [--scenarios "one fanin rate1000"]
 #
-# Each scenario first runs unmeasured for --warmup seconds (default 60; 0 skips it) against the same
-# cluster, then for --duration seconds measured. Both brokers get the same warm-up: a JVM compiles
-# its hot paths in its first tens of seconds (three JVMs on two cores take most of a minute), and
-# the figures are meant to show brokers that have been running, as a production broker has.
+# A fresh cluster first runs the "one" workload unmeasured for --settle seconds (default 180; 0
+# skips it). Then each scenario runs unmeasured for --warmup seconds (default 60; 0 skips it), then
+# for --duration seconds measured. Both brokers get the same settling and warm-up. The figures are
+# meant to show brokers that have been running, as a production broker has: a JVM compiles its hot
+# paths under load, and three node JVMs sharing two cores with the clients take minutes to do it
+# (docs/benchmarks.md, "JIT warm-up of a cluster on two cores").
 #
 # Workload: persistent 1 KiB messages, confirms with 200 outstanding, prefetch 200, manual acks.
 # BENCH_WARREN_JAVA_OPTS adds JVM options for the Warren nodes; their GC logs go to the results.
@@ -29,6 +32,7 @@ PERFTEST_LIB=$BENCH_DIR/target/perf-test-lib
 BASE=${BENCH_PORT_BASE:-6800}
 DURATION=60
 WARMUP=60
+SETTLE=180
 ONLY=""
 SCENARIOS="one fanin rate1000"
 PIDS=()
@@ -37,9 +41,10 @@ while (($#)); do
   case $1 in
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
-    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--warmup SECONDS] [--only warren|rabbitmq] [--scenarios LIST]" >&2; exit 2 ;;
+    *) echo "usage: bench/cluster.sh [--duration SECONDS] [--warmup SECONDS] [--settle SECONDS] [--only warren|rabbitmq] [--scenarios LIST]" >&2; exit 2 ;;
   esac
 done
 
@@ -84,10 +89,14 @@ single() {
     "$(grep 'consumer latency min' "$RESULTS/$name.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
 }
 
-# scenarios BROKER URI1 URI2 URI3 EXTRA...: the selected scenarios against one cluster, each after
-# its warm-up (results under warmup/, not in the summary).
+# scenarios BROKER URI1 URI2 URI3 EXTRA...: the settling run, then the selected scenarios against one
+# cluster, each after its warm-up (results under settle/ and warmup/, not in the summary).
 scenarios() {
   local s
+  if ((SETTLE > 0)); then
+    log "settling $1 with one for $SETTLE s"
+    (DURATION=$SETTLE RESULTS=$RESULTS/settle; mkdir -p "$RESULTS"; scenario one "$@" >/dev/null)
+  fi
   for s in $SCENARIOS; do
     if ((WARMUP > 0)); then
       log "warming up $1 with $s for $WARMUP s"
