@@ -70,10 +70,11 @@ final class RatisConfig {
     Log.setForceSyncNum(p, s.forceSyncNum());
     Log.setUnsafeFlushEnabled(p, false);
     Log.setAsyncFlushEnabled(p, s.asyncFlush());
-    // A commit-index entry after each commit wakes the leader's log appenders, so followers learn
-    // of the commit at once rather than at the next heartbeat (half an election timeout): without
-    // it, a node that is not the leader applies, and so delivers to its consumers, up to that much
-    // later whenever traffic is sparse. A single node has no followers to tell.
+    // A commit-index entry after each commit. Ratis wakes the log appenders on every commit even
+    // without it, and an appender sends to a follower whose commit index is behind; yet without
+    // these entries half of the three-node runs at 1000 msg/s stalled for up to a second (p99
+    // confirm and delivery about 1 s, docs/benchmarks.md), so they stay despite doubling the
+    // log's index steps. A single node has no followers to tell.
     Log.setLogMetadataEnabled(p, config.peers().size() > 1);
     Log.setAppendEntriesComposeEnabled(p, false);
     Log.setCorruptionPolicy(p, Log.CorruptionPolicy.EXCEPTION);
