@@ -8,7 +8,6 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys.Log;
 import org.apache.ratis.server.RaftServerConfigKeys.Snapshot;
@@ -33,7 +32,9 @@ final class RatisConfig {
   static RaftProperties properties(RaftNodeConfig config, File storageDir, File removedGroupsDir) {
     RaftSettings s = config.settings();
     RaftProperties p = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    // gRPC, with log appenders that push each new commit index to followers at once and requests
+    // handled on the event loop (WarrenGrpc).
+    RaftConfigKeys.Rpc.setType(p, new WarrenGrpc());
 
     // Transport. The port must be explicit (default 0 = random); client and admin fall back to it.
     GrpcConfigKeys.Server.setPort(p, RaftNodeConfig.port(config.address()));
@@ -70,12 +71,9 @@ final class RatisConfig {
     Log.setForceSyncNum(p, s.forceSyncNum());
     Log.setUnsafeFlushEnabled(p, false);
     Log.setAsyncFlushEnabled(p, s.asyncFlush());
-    // A commit-index entry after each commit. Ratis wakes the log appenders on every commit even
-    // without it, and an appender sends to a follower whose commit index is behind; yet without
-    // these entries half of the three-node runs at 1000 msg/s stalled for up to a second (p99
-    // confirm and delivery about 1 s, docs/benchmarks.md), so they stay despite doubling the
-    // log's index steps. A single node has no followers to tell.
-    Log.setLogMetadataEnabled(p, config.peers().size() > 1);
+    // No commit-index entry after each commit: WarrenGrpc tells followers of a commit with
+    // an empty AppendEntries instead, which needs no write, fsync or apply (docs/benchmarks.md).
+    Log.setLogMetadataEnabled(p, false);
     Log.setAppendEntriesComposeEnabled(p, false);
     Log.setCorruptionPolicy(p, Log.CorruptionPolicy.EXCEPTION);
 

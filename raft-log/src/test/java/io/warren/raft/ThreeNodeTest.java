@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -92,6 +93,29 @@ class ThreeNodeTest {
       }
       GroupStatus status = cluster.node(cluster.awaitLeader(group.name())).status(group.name()).orElseThrow();
       assertThat(status.followerLastContactMillis()).hasSize(2);
+    }
+  }
+
+  @Test
+  void followersLearnOfACommitWithoutAnotherEntryOrAHeartbeat() {
+    // Heartbeats every five minutes and no commit-index entries in the log: within the wait
+    // below, a follower can only learn that the entry is committed from the leader telling it.
+    RaftSettings settings =
+        TestCluster.testSettings()
+            .electionTimeout(Duration.ofMinutes(10), Duration.ofMinutes(11))
+            .build();
+    GroupSpec group = new GroupSpec("q-part-0", List.of("n1", "n2", "n3"), "n1");
+    try (TestCluster cluster = new TestCluster(tmp, 3, settings)) {
+      cluster.startAll();
+      cluster.ensureGroup(group);
+      String leader = cluster.awaitLeader(group.name());
+      for (String command : List.of("first", "second")) {
+        cluster.node(leader).submit(group.name(), b(command)).join();
+      }
+      await()
+          .atMost(TestCluster.WAIT)
+          .untilAsserted(
+              () -> assertSameEverywhere(cluster, cluster.ids(), group, List.of("first", "second")));
     }
   }
 
