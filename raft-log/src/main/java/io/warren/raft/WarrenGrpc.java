@@ -30,10 +30,14 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  * (those carry the commit index themselves).
  *
  * <p><b>Requests are handled on the gRPC event loop.</b> By default gRPC hands every incoming
- * message from the Netty event loop to a thread of a cached pool; Ratis' handlers only queue work
- * (to the log worker, the leader's event queue, futures) and return, so the handoff buys nothing
- * and costs a context switch per message on a machine with few cores. Measured: about a third
- * more throughput with one producer on three nodes (docs/benchmarks.md).
+ * message from the Netty event loop to a thread of a cached pool. Ratis' handlers for appends and
+ * client requests queue work (to the log worker, the leader's event queue, futures) and return, so
+ * on their hot path the handoff buys nothing and costs a context switch per message on a machine
+ * with few cores. Measured: about a third more throughput with one producer on three nodes
+ * (docs/benchmarks.md). The price: the rare handlers that touch the disk inline now do so on the
+ * event loop (a vote request persists the vote, a snapshot install writes its chunks, an append
+ * waits when the log worker's queue is full), and other groups' messages on that loop wait
+ * meanwhile.
  */
 public final class WarrenGrpc implements RpcType {
   @Override
