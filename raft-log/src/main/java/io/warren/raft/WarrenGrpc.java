@@ -1,16 +1,23 @@
 package io.warren.raft;
 
+import java.util.Set;
+import java.util.concurrent.Executor;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcFactory;
 import org.apache.ratis.grpc.server.GrpcLogAppender;
 import org.apache.ratis.proto.RaftProtos.AppendEntriesRequestProto;
+import org.apache.ratis.proto.grpc.RaftClientProtocolServiceGrpc;
+import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
 import org.apache.ratis.rpc.RpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
 import org.apache.ratis.server.raftlog.RaftLogIOException;
+import org.apache.ratis.thirdparty.com.google.common.util.concurrent.MoreExecutors;
+import org.apache.ratis.thirdparty.io.grpc.Metadata;
+import org.apache.ratis.thirdparty.io.grpc.ServerCall;
 
 /**
  * Ratis' gRPC transport with two changes, plugged in as a user-defined {@link RpcType}: Ratis
@@ -29,15 +36,19 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  * that instead, once per commit index and only when no entries are in flight to the follower
  * (those carry the commit index themselves).
  *
- * <p><b>Requests are handled on the gRPC event loop.</b> By default gRPC hands every incoming
- * message from the Netty event loop to a thread of a cached pool. Ratis' handlers for appends and
- * client requests queue work (to the log worker, the leader's event queue, futures) and return, so
- * on their hot path the handoff buys nothing and costs a context switch per message on a machine
- * with few cores. Measured: about a third more throughput with one producer on three nodes
- * (docs/benchmarks.md). The price: the rare handlers that touch the disk inline now do so on the
- * event loop (a vote request persists the vote, a snapshot install writes its chunks, an append
- * waits when the log worker's queue is full), and other groups' messages on that loop wait
- * meanwhile.
+ * <p><b>Appends and client requests are handled on the gRPC event loop.</b> By default gRPC hands
+ * every incoming message from the Netty event loop to a thread of a cached pool. Ratis' handlers
+ * for appends and client requests run the work on a pool of the group's own and wait only until it
+ * is queued (an append to a full log queue waits longer), so on this hot path gRPC's handoff buys
+ * nothing and costs a context switch per message on a machine with few cores. Measured: about a
+ * third more throughput with one producer on three nodes (docs/benchmarks.md). Only those calls
+ * run there ({@link #ON_EVENT_LOOP}): the others may wait on other Raft work. A vote request
+ * persists the vote and then waits until the voter's own election has stopped, which waits for its
+ * vote requests to other nodes, whose servers may be waiting the same way: on the server's few
+ * event-loop threads, votes of groups electing at once could block each other across nodes until
+ * their RPCs time out, and every group's appends on those threads with them, which makes more
+ * elections (suspected in a cluster start that hung past two minutes). Snapshot installs write
+ * chunks to disk. Those keep gRPC's pool.
  */
 public final class WarrenGrpc implements RpcType {
   @Override
@@ -49,9 +60,22 @@ public final class WarrenGrpc implements RpcType {
   public GrpcFactory newFactory(Parameters parameters) {
     if (parameters != null) {
       GrpcConfigKeys.Server.setServicesCustomizer(
-          parameters, (builder, types) -> builder.directExecutor());
+          parameters, (builder, types) -> builder.callExecutor(WarrenGrpc::executorFor));
     }
     return new Factory(parameters);
+  }
+
+  /** The calls whose messages are handled on the event loop that read them. */
+  private static final Set<String> ON_EVENT_LOOP = Set.of(
+      RaftServerProtocolServiceGrpc.getAppendEntriesMethod().getFullMethodName(),
+      RaftClientProtocolServiceGrpc.getOrderedMethod().getFullMethodName(),
+      RaftClientProtocolServiceGrpc.getUnorderedMethod().getFullMethodName());
+
+  /** The event loop itself for {@link #ON_EVENT_LOOP}; null (gRPC's pool) for every other call. */
+  private static Executor executorFor(ServerCall<?, ?> call, Metadata headers) {
+    return ON_EVENT_LOOP.contains(call.getMethodDescriptor().getFullMethodName())
+        ? MoreExecutors.directExecutor()
+        : null;
   }
 
   private static final class Factory extends GrpcFactory {

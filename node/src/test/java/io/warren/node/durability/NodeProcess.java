@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Warren node running in its own JVM, as an operator runs it, with standard output and error
@@ -86,16 +87,40 @@ public final class NodeProcess implements AutoCloseable {
    * with the log if the process exits first or does not start within a generous time.
    */
   public int awaitStarted() {
-    Matcher matcher = Awaitility.await("node " + process.pid() + " to start")
-        .atMost(START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> STARTED.matcher(log()), m -> m.find() || !process.isAlive());
+    Matcher matcher;
+    try {
+      matcher = Awaitility.await("node " + process.pid() + " to start")
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> STARTED.matcher(log()), m -> m.find() || !process.isAlive());
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("node " + process.pid() + " did not start within " + START_TIMEOUT
+          + "; the end of its log " + log + ", with a thread dump:\n" + tail(logWithThreadDump(), 400), e);
+    }
     if (!matcher.find(0)) {
       throw new IllegalStateException("node exited with " + process.exitValue()
           + " before it started; its log " + log + ":\n" + log());
     }
     amqpPort = Integer.parseInt(matcher.group(1));
     return amqpPort;
+  }
+
+  /** The log after the JVM printed its threads' stacks to it (SIGQUIT), to see where a node hangs. */
+  private String logWithThreadDump() {
+    try {
+      new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+      Thread.sleep(2000); // the dump is written by the JVM's signal thread, not before kill returns
+    } catch (IOException e) {
+      return log() + "\n(no thread dump: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return log();
+  }
+
+  private static String tail(String text, int lines) {
+    String[] all = text.split("\n", -1);
+    return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
   }
 
   /** The AMQP port from the log; only after the node started. */
