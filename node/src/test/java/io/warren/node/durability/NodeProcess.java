@@ -109,9 +109,11 @@ public final class NodeProcess implements AutoCloseable {
   private String logWithThreadDump() {
     try {
       new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
-      Thread.sleep(2000); // the dump is written by the JVM's signal thread, not before kill returns
-    } catch (IOException e) {
-      return log() + "\n(no thread dump: " + e + ")";
+      // The JVM's signal thread writes the dump after kill returns; its last line counts JNI refs.
+      Awaitility.await("thread dump of node " + process.pid()).atMost(Duration.ofSeconds(10))
+          .until(() -> log().contains("JNI global refs"));
+    } catch (IOException | ConditionTimeoutException e) {
+      return log() + "\n(no complete thread dump: " + e + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
