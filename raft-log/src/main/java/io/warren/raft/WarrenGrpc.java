@@ -42,13 +42,13 @@ import org.apache.ratis.thirdparty.io.grpc.ServerCall;
  * is queued (an append to a full log queue waits longer), so on this hot path gRPC's handoff buys
  * nothing and costs a context switch per message on a machine with few cores. Measured with every
  * call there (44e9606): about a third more throughput with one producer on three nodes
- * (docs/benchmarks.md). Now only those calls run there ({@link #ON_EVENT_LOOP}): the others may wait on other Raft work. A vote request
- * persists the vote and then waits until the voter's own election has stopped, which waits for its
- * vote requests to other nodes, whose servers may be waiting the same way: on the server's few
- * event-loop threads, votes of groups electing at once could block each other across nodes until
- * their RPCs time out, and every group's appends on those threads with them, which makes more
- * elections (suspected in a cluster start that hung past two minutes). Snapshot installs write
- * chunks to disk. Those keep gRPC's pool.
+ * (docs/benchmarks.md). Now only those calls run there ({@link #ON_EVENT_LOOP}): the others may
+ * wait on other Raft work. A vote request persists the vote and then waits until the voter's own
+ * election has stopped, which waits for its vote requests to other nodes, whose servers may be
+ * waiting the same way: on the server's few event-loop threads, votes of groups electing at once
+ * could block each other across nodes until their RPCs time out, and every group's appends on
+ * those threads with them, which makes more elections (suspected in a cluster start that hung past
+ * two minutes). Snapshot installs write chunks to disk. Those keep gRPC's pool.
  */
 public final class WarrenGrpc implements RpcType {
   @Override
