@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
@@ -169,7 +171,17 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
             server.getDivision(groupId) instanceof RaftClientAsynchronousProtocol division
                 ? division.submitClientRequestAsync(request)
                 : server.submitClientRequestAsync(request);
-        return reply.handle((r, e) -> outcome(server.getId(), r, e, false));
+        // The submitter resends only what came back, so an attempt that is never answered would
+        // stall the group's commands for good; a CI start log suggests a local submit can be left
+        // so when its leader steps down at once. Like a forwarded attempt, it gets the per-attempt
+        // timeout; the resend keeps its call id and seq, so it is never applied twice. On a copy:
+        // orTimeout completes the future it is called on, which is Ratis' own.
+        return reply
+            .copy()
+            .orTimeout(
+                RaftClientConfigKeys.Rpc.requestTimeout(host.properties()).toLong(TimeUnit.MILLISECONDS),
+                TimeUnit.MILLISECONDS)
+            .handle((r, e) -> outcome(server.getId(), r, e, false));
       } catch (IOException e) {
         return CompletableFuture.completedFuture(GroupSubmitter.Outcome.retryLater());
       }
