@@ -397,7 +397,10 @@ public final class WarrenNode implements AutoCloseable {
         if (!timedOut || System.nanoTime() > deadline) {
           throw e;
         }
-        log.info("Raft group {} is still electing a leader or catching up; waiting on", group);
+        log.info(
+            "Raft group {} is still electing a leader or catching up; waiting on ({})",
+            group,
+            raft.describe(group));
       }
     }
   }

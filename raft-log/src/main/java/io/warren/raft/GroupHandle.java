@@ -287,9 +287,12 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
    */
   private synchronized RaftGroup group() {
     RaftGroup live = host.recordedGroup(groupId).filter(g -> !g.getPeers().isEmpty()).orElse(null);
-    if (live != null && (raftGroup == null || !samePeers(live, raftGroup))) {
+    if (live != null) {
+      boolean added = raftGroup == null || !samePeers(live, raftGroup);
+      // Taken even when the same peers: RaftPeer equality is by id only, and a priority change
+      // (preferLeader) must be seen, or the next one is computed from stale priorities.
       raftGroup = live;
-      if (rpcHolder != null) {
+      if (added && rpcHolder != null) {
         // A member added since the client was built: let its transport reach it.
         rpcHolder.getClientRpc().addRaftPeers(live.getPeers());
       }

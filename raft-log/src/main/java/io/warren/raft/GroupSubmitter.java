@@ -124,6 +124,8 @@ final class GroupSubmitter {
   /** Lowest seq the state machine said it expects while holding, or -1. */
   private long expectedSeq = -1;
   private boolean drainScheduled;
+  private long lastSentNanos;
+  private long lastSettledNanos;
   private boolean closed;
 
   GroupSubmitter(
@@ -169,6 +171,25 @@ final class GroupSubmitter {
       scheduleDrainLocked();
     }
     return p.result;
+  }
+
+  /**
+   * What the submitter is doing, for a log line when a group's commands seem stuck: commands
+   * queued and in flight, the route of those in flight, whether it waits for failed commands to
+   * come back, and how long ago something was last sent and last came back.
+   */
+  synchronized String describe() {
+    long now = System.nanoTime();
+    return "queued=" + queue.size()
+        + " inFlight=" + inFlight + (inFlight > 0 ? " (" + inFlightRoute + ")" : "")
+        + " holding=" + holding
+        + " nextSeq=" + nextSeq
+        + " lastSent=" + agoMillis(now, lastSentNanos)
+        + " lastSettled=" + agoMillis(now, lastSettledNanos);
+  }
+
+  private static String agoMillis(long now, long then) {
+    return then == 0 ? "never" : TimeUnit.NANOSECONDS.toMillis(now - then) + "ms ago";
   }
 
   /** Fails every queued command; later submits fail at once. */
@@ -220,6 +241,7 @@ final class GroupSubmitter {
         }
         inFlight++;
         inFlightRoute = route;
+        lastSentNanos = System.nanoTime();
       }
       Pending sent = p;
       CompletableFuture<Outcome> outcome;
@@ -236,6 +258,7 @@ final class GroupSubmitter {
     boolean again = false;
     synchronized (this) {
       inFlight--;
+      lastSettledNanos = System.nanoTime();
       if (error == null) {
         if (outcome.retry()) {
           again = true;

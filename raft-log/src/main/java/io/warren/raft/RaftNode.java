@@ -455,6 +455,16 @@ public final class RaftNode implements AutoCloseable {
     return division(group).map(RaftNode::statusOf);
   }
 
+  /**
+   * One line on {@code group} for a log message when its commands seem stuck: this replica's
+   * status and what this node's submitter for the group is doing.
+   */
+  public String describe(String group) {
+    GroupHandle h = groups.get(group);
+    return "group " + group + ": " + status(group).map(GroupStatus::toString).orElse("no replica here")
+        + "; submitter " + (h == null ? "none" : h.submitter().describe());
+  }
+
   private static GroupStatus statusOf(RaftServer.Division d) {
     var info = d.getInfo();
     GroupStatus.Role role =

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -131,6 +133,44 @@ class ThreeNodeTest {
       assertThat(cluster.node("n3").status(group.name())).isEmpty();
       assertThat(cluster.node("n3").leader(group.name())).isEqualTo(Optional.empty());
       await().atMost(TestCluster.WAIT).untilAsserted(() -> assertSameEverywhere(cluster, List.of("n1", "n2"), group, List.of("from-outside")));
+    }
+  }
+
+  @Test
+  void commandsInFlightSurviveTheLeaderMovingBackAndForth() {
+    // Each node keeps commands and barriers in flight while leadership is handed from node to
+    // node and round again: a leader that steps down with local submits pending must not stall
+    // its node's submitter (the futures below would time out), and each hand-over must happen
+    // (the third one, back to n1, did not while preferLeader read stale priorities).
+    GroupSpec group = new GroupSpec("q-part-2", List.of("n1", "n2", "n3"), "n1");
+    try (TestCluster cluster = new TestCluster(tmp, 3, TestCluster.testSettings().build())) {
+      cluster.startAll();
+      cluster.ensureGroup(group);
+      cluster.awaitLeader(group.name());
+      List<CompletableFuture<?>> futures = new ArrayList<>();
+      Map<String, List<String>> sentBy = new HashMap<>();
+      for (int round = 0; round < 9; round++) {
+        for (String id : cluster.ids()) {
+          for (int i = 0; i < 40; i++) {
+            String command = id + "-" + round + "-" + i;
+            sentBy.computeIfAbsent(id, k -> new ArrayList<>()).add(command);
+            futures.add(cluster.node(id).submit(group.name(), b(command)));
+          }
+          futures.add(cluster.node(id).barrier(group.name()));
+        }
+        String next = cluster.ids().get((round + 1) % 3);
+        cluster.node(next).preferLeader(group.name(), next).join();
+        await().atMost(TestCluster.WAIT).until(() -> cluster.leader(group.name()).equals(Optional.of(next)));
+      }
+      futures.forEach(CompletableFuture::join);
+
+      List<String> applied = cluster.machine("n1", group.name()).commands();
+      for (String id : cluster.ids()) {
+        assertThat(applied.stream().filter(c -> c.startsWith(id + "-")).toList())
+            .as("commands of %s, once each and in submission order", id)
+            .isEqualTo(sentBy.get(id));
+      }
+      await().atMost(TestCluster.WAIT).untilAsserted(() -> assertSameEverywhere(cluster, cluster.ids(), group, applied));
     }
   }
 
