@@ -357,10 +357,43 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
     return file;
   }
 
-  /** Saves every node's log, then removes the containers with their volumes, then the networks. */
+  /**
+   * Has every running node print its threads' stacks to its log (SIGQUIT). The cluster is closed
+   * after a test's last assertion, failed or not, and a failure that a hung node caused (a confirm
+   * that never comes) is only explained by where its threads wait then.
+   */
+  private void dumpThreads() {
+    List<String> dumping = new ArrayList<>();
+    for (String id : containers.keySet()) {
+      try {
+        InspectContainerResponse info = inspect(id);
+        if (isRunning(info) && !Boolean.TRUE.equals(info.getState().getPaused())) {
+          docker.killContainerCmd(containerId(id)).withSignal("QUIT").exec();
+          dumping.add(id);
+        }
+      } catch (RuntimeException e) {
+        System.out.printf("container cluster: no thread dump of %s: %s%n", id, e);
+      }
+    }
+    for (String id : dumping) {
+      try {
+        // The JVM's signal thread writes the dump after the signal; its last line counts JNI refs.
+        Awaitility.await("thread dump of " + id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            .until(() -> log(id).contains("JNI global refs"));
+      } catch (RuntimeException e) {
+        System.out.printf("container cluster: no complete thread dump of %s: %s%n", id, e);
+      }
+    }
+  }
+
+  /**
+   * Saves every node's log, with a thread dump of each running one, then removes the containers
+   * with their volumes, then the networks.
+   */
   @Override
   public void close() {
     serving.clear();
+    dumpThreads();
     List<RuntimeException> failures = new ArrayList<>();
     for (String id : containers.keySet()) {
       try {

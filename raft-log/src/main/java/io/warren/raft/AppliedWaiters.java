@@ -14,11 +14,16 @@ import java.util.concurrent.CompletableFuture;
 final class AppliedWaiters {
   private final TreeMap<Long, List<CompletableFuture<Void>>> waiting = new TreeMap<>();
   private long applied = -1;
+  /** When this replica last applied something, or the first waiter came after a quiet spell. */
+  private long progressNanos;
 
   /** A future completed once {@code index} is applied (at once if it already is). */
   synchronized CompletableFuture<Void> await(long index) {
     if (index <= applied) {
       return CompletableFuture.completedFuture(null);
+    }
+    if (waiting.isEmpty()) {
+      progressNanos = System.nanoTime();
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
     waiting.computeIfAbsent(index, i -> new ArrayList<>(1)).add(f);
@@ -31,6 +36,7 @@ final class AppliedWaiters {
       return List.of();
     }
     applied = index;
+    progressNanos = System.nanoTime();
     if (waiting.isEmpty() || waiting.firstKey() > index) {
       return List.of();
     }
@@ -39,6 +45,16 @@ final class AppliedWaiters {
     head.values().forEach(due::addAll);
     head.clear();
     return due;
+  }
+
+  /** How long futures have waited with this replica applying nothing (0 when none waits). */
+  synchronized long stalledNanos(long now) {
+    return waiting.isEmpty() ? 0 : now - progressNanos;
+  }
+
+  /** The applied index and the lowest index waited for, for a log line. */
+  synchronized String describe() {
+    return "applied=" + applied + (waiting.isEmpty() ? "" : " awaiting=" + waiting.firstKey());
   }
 
   /** Fails every waiting future (the group is closing). */

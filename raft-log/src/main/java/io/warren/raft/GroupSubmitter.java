@@ -126,6 +126,8 @@ final class GroupSubmitter {
   private boolean drainScheduled;
   private long lastSentNanos;
   private long lastSettledNanos;
+  /** When a command last came back, or work arrived at an idle submitter. */
+  private long lastProgressNanos;
   private boolean closed;
 
   GroupSubmitter(
@@ -167,6 +169,9 @@ final class GroupSubmitter {
                 maxQueued + " commands already waiting for group " + group));
         return p.result;
       }
+      if (queue.isEmpty() && inFlight == 0) {
+        lastProgressNanos = System.nanoTime();
+      }
       queue.add(p);
       scheduleDrainLocked();
     }
@@ -186,6 +191,14 @@ final class GroupSubmitter {
         + " nextSeq=" + nextSeq
         + " lastSent=" + agoMillis(now, lastSentNanos)
         + " lastSettled=" + agoMillis(now, lastSettledNanos);
+  }
+
+  /**
+   * How long commands have waited here with none coming back (0 when there is nothing to send or
+   * to wait for): a long time means the group's commands from this node are stuck.
+   */
+  synchronized long stalledNanos(long now) {
+    return queue.isEmpty() && inFlight == 0 ? 0 : now - lastProgressNanos;
   }
 
   private static String agoMillis(long now, long then) {
@@ -259,6 +272,7 @@ final class GroupSubmitter {
     synchronized (this) {
       inFlight--;
       lastSettledNanos = System.nanoTime();
+      lastProgressNanos = lastSettledNanos;
       if (error == null) {
         if (outcome.retry()) {
           again = true;

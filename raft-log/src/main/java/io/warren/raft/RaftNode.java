@@ -97,6 +97,9 @@ public final class RaftNode implements AutoCloseable {
   private final RaftProperties properties;
   private final StoreResources storeResources;
   private final ClientId localClientId = ClientId.randomId();
+  /** How often {@link #reportStalledGroups} looks. */
+  private static final long STALL_CHECK_SECONDS = 10;
+
   private final AtomicLong callIds = new AtomicLong();
   private final Map<String, GroupHandle> groups = new ConcurrentHashMap<>();
   private final List<LeaderListener> leaderListeners = new CopyOnWriteArrayList<>();
@@ -156,6 +159,13 @@ public final class RaftNode implements AutoCloseable {
           "cannot start Raft node " + config.nodeId() + " on " + config.address() + ": " + e, e);
     }
     LOG.info("Raft node {} listening on {}", config.nodeId(), config.address());
+    node.events.scheduleWithFixedDelay(
+        node::reportStalledGroups, STALL_CHECK_SECONDS, STALL_CHECK_SECONDS, TimeUnit.SECONDS);
+    // Five election timeouts of silence: far beyond a live follower's, which answers heartbeats
+    // every half election timeout, and soon enough that a healed partition is not felt for long.
+    SilentFollowers silent =
+        new SilentFollowers(config.settings().electionTimeoutMax().multipliedBy(5), node.adminPool);
+    node.events.scheduleWithFixedDelay(() -> silent.check(node.server), 1, 1, TimeUnit.SECONDS);
     return node;
   }
 
@@ -456,13 +466,41 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
+   * Warns of every group whose commands from this node have gone unanswered for a while (a
+   * leaderless group, or a submitter that lost track of a send), with what the node knows of it:
+   * a client's publish waiting on such a group gets no confirm, and this says where it waits.
+   */
+  private void reportStalledGroups() {
+    long now = System.nanoTime();
+    long threshold = config.settings().submitTimeout().toNanos() / 2;
+    for (GroupHandle h : groups.values()) {
+      long stalled = h.submitter().stalledNanos(now);
+      if (stalled > threshold) {
+        LOG.warn(
+            "Commands from this node unanswered for {} s: {}",
+            TimeUnit.NANOSECONDS.toSeconds(stalled),
+            describe(h.name()));
+      }
+      // Answered, but this replica applies nothing: the leader does not reach it (the group
+      // itself may work), and every confirm and delivery that waits on this node's apply waits.
+      long notApplying = h.waiters().stalledNanos(now);
+      if (notApplying > threshold) {
+        LOG.warn(
+            "Commands wait for this replica to apply them, which applied nothing for {} s: {}",
+            TimeUnit.NANOSECONDS.toSeconds(notApplying),
+            describe(h.name()));
+      }
+    }
+  }
+
+  /**
    * One line on {@code group} for a log message when its commands seem stuck: this replica's
    * status and what this node's submitter for the group is doing.
    */
   public String describe(String group) {
     GroupHandle h = groups.get(group);
     return "group " + group + ": " + status(group).map(GroupStatus::toString).orElse("no replica here")
-        + "; submitter " + (h == null ? "none" : h.submitter().describe());
+        + "; submitter " + (h == null ? "none" : h.submitter().describe() + "; " + h.waiters().describe());
   }
 
   private static GroupStatus statusOf(RaftServer.Division d) {

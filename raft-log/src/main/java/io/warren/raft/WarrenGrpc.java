@@ -108,6 +108,12 @@ public final class WarrenGrpc implements RpcType {
       if (request != null || heartbeat || hasPendingDataRequests()) {
         return request;
       }
+      // A follower that stopped answering (down, cut off) gets the regular heartbeats only, not
+      // one per commit, each of which would time out.
+      long silentMs = getFollower().getLastRpcResponseTime().elapsedTimeMs();
+      if (silentMs > getServer().properties().minRpcTimeoutMs()) {
+        return null;
+      }
       long commit = getRaftLog().getLastCommittedIndex();
       if (commit <= Math.max(getFollower().getCommitIndex(), pushedCommit)) {
         return null;

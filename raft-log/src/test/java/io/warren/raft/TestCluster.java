@@ -39,6 +39,8 @@ final class TestCluster implements AutoCloseable {
   private final Path root;
   private final RaftSettings settings;
   private final Map<String, String> peers = new LinkedHashMap<>();
+  /** Nodes that listen on another host than the one their peers reach them at (a relay's). */
+  private final Map<String, String> bindHosts = new ConcurrentHashMap<>();
   private final Map<String, RaftNode> running = new ConcurrentHashMap<>();
   /** Latest machine per (node, group). */
   private final Map<String, CounterMachine> machines = new ConcurrentHashMap<>();
@@ -60,6 +62,17 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Before the node starts: its peers reach it at {@code host} (where a relay listens), and it
+   * listens on 127.0.0.1, same port. Returns the port.
+   */
+  int reachThrough(String id, String host) {
+    int port = RaftNodeConfig.port(peers.get(id));
+    peers.put(id, host + ":" + port);
+    bindHosts.put(id, "127.0.0.1");
+    return port;
+  }
+
   List<String> ids() {
     return new ArrayList<>(peers.keySet());
   }
@@ -69,7 +82,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   RaftNode start(String id) {
-    RaftNodeConfig config = new RaftNodeConfig(id, peers, dataDir(id), null, settings);
+    RaftNodeConfig config = new RaftNodeConfig(id, peers, dataDir(id), bindHosts.get(id), settings);
     RaftNode node =
         RaftNode.start(
             config,
