@@ -49,7 +49,18 @@ while (($#)); do
 done
 
 log() { printf '%s [cluster-bench] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; sleep 2; for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; }
+# A clean stop takes a few seconds (groups close, stores flush): up to 30 s before forcing it.
+cleanup() {
+  local p t alive
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for t in $(seq 1 60); do
+    alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    ((alive)) || return 0
+    sleep 0.5
+  done
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+}
 trap cleanup EXIT
 [[ -f $W_JAR ]] || { log "missing $W_JAR"; exit 1; }
 compgen -G "$PERFTEST_LIB/*.jar" >/dev/null || { log "no PerfTest in $PERFTEST_LIB: run bench/run.sh --list first"; exit 1; }
