@@ -474,22 +474,17 @@ public final class RaftNode implements AutoCloseable {
     long now = System.nanoTime();
     long threshold = config.settings().submitTimeout().toNanos() / 2;
     for (GroupHandle h : groups.values()) {
-      long stalled = h.submitter().stalledNanos(now);
-      if (stalled > threshold) {
-        LOG.warn(
-            "Commands from this node unanswered for {} s: {}",
-            TimeUnit.NANOSECONDS.toSeconds(stalled),
-            describe(h.name()));
-      }
+      warnIfOver(threshold, h.submitter().stalledNanos(now), "Commands from this node unanswered", h);
       // Answered, but this replica applies nothing: the leader does not reach it (the group
       // itself may work), and every confirm and delivery that waits on this node's apply waits.
-      long notApplying = h.waiters().stalledNanos(now);
-      if (notApplying > threshold) {
-        LOG.warn(
-            "Commands wait for this replica to apply them, which applied nothing for {} s: {}",
-            TimeUnit.NANOSECONDS.toSeconds(notApplying),
-            describe(h.name()));
-      }
+      warnIfOver(threshold, h.waiters().stalledNanos(now),
+          "Commands wait for this replica to apply them, which applied nothing", h);
+    }
+  }
+
+  private void warnIfOver(long thresholdNanos, long stalledNanos, String what, GroupHandle h) {
+    if (stalledNanos > thresholdNanos) {
+      LOG.warn("{} for {} s: {}", what, TimeUnit.NANOSECONDS.toSeconds(stalledNanos), describe(h.name()));
     }
   }
 
