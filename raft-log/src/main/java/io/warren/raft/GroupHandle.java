@@ -172,10 +172,11 @@ final class GroupHandle implements ReplicatedStateMachine.Events, GroupSubmitter
                 ? division.submitClientRequestAsync(request)
                 : server.submitClientRequestAsync(request);
         // The submitter resends only what came back, so an attempt that is never answered would
-        // stall the group's commands for good; a CI start log suggests a local submit can be left
-        // so when its leader steps down at once. Like a forwarded attempt, it gets the per-attempt
-        // timeout; the resend keeps its call id and seq, so it is never applied twice. On a copy:
-        // orTimeout completes the future it is called on, which is Ratis' own.
+        // stall the group's commands for good. A guard: no case of a local attempt left
+        // unanswered is known (the start hang once suspected of it is unexplained). Like a
+        // forwarded attempt, it gets the per-attempt timeout; the resend keeps its call id and
+        // seq, so it is never applied twice. On a copy: orTimeout completes the future it is
+        // called on, which is Ratis' own.
         return reply
             .copy()
             .orTimeout(
