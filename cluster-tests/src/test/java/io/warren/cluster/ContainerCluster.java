@@ -30,6 +30,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -73,6 +74,8 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
   private final Map<String, String> raftAddresses = new ConcurrentHashMap<>();
   /** The nodes that serve clients now, with their AMQP port on the Docker host. */
   private final ServingNodes<Integer> serving = new ServingNodes<>();
+  /** Why the last probe of a starting node failed, for the failure of a start that never ends. */
+  private volatile String lastProbeFailure = "none";
 
   private ContainerCluster(String testName) {
     this.testName = testName;
@@ -194,9 +197,15 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
     }
     for (String id : ids) {
       raftAddresses.putIfAbsent(id, raftAddress(inspect(id)));
-      int port = Awaitility.await(id + " to serve clients").atMost(START_PATIENCE)
-          .pollInterval(Duration.ofMillis(250))
-          .until(() -> amqpPortIfServing(id), p -> p > 0);
+      int port;
+      try {
+        port = Awaitility.await(id + " to serve clients").atMost(START_PATIENCE)
+            .pollInterval(Duration.ofMillis(250))
+            .until(() -> amqpPortIfServing(id), p -> p > 0);
+      } catch (ConditionTimeoutException e) {
+        throw new IllegalStateException(id + " did not serve clients within " + START_PATIENCE
+            + " (the last probe: " + lastProbeFailure + "); its log says: " + NodeProcess.digest(log(id)), e);
+      }
       serving.put(id, port);
       System.out.printf("container cluster: %s serves AMQP on %s:%d%n", id, dockerHost, port);
     }
@@ -292,6 +301,7 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
       new ClientConnection(NodeProcess.connectionFactory(dockerHost, port).newConnection("probe")).close();
       return port;
     } catch (IOException | TimeoutException e) {
+      lastProbeFailure = e.toString();
       return -1;
     }
   }

@@ -94,8 +94,10 @@ public final class NodeProcess implements AutoCloseable {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> STARTED.matcher(log()), m -> m.find() || !process.isAlive());
     } catch (ConditionTimeoutException e) {
+      String dumped = logWithThreadDump();
       throw new IllegalStateException("node " + process.pid() + " did not start within " + START_TIMEOUT
-          + "; the end of its log " + log + ", with a thread dump:\n" + tail(logWithThreadDump(), 400), e);
+          + "; its log says: " + digest(dumped) + "\nThe end of its log " + log + ", with a thread dump:\n"
+          + tail(dumped, 400), e);
     }
     if (!matcher.find(0)) {
       throw new IllegalStateException("node exited with " + process.exitValue()
@@ -118,6 +120,25 @@ public final class NodeProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return log();
+  }
+
+  private static final Pattern NOTEWORTHY = Pattern.compile(" (WARN|ERROR) |still electing|Exception in thread");
+  private static final int DIGEST_LINES = 8;
+  private static final int DIGEST_LINE_CHARS = 400;
+
+  /**
+   * A node log's warnings, errors and start-wait lines, the last few, on one line: a test failure's
+   * first line (all that a CI summary shows) then says why the node did not get on.
+   */
+  public static String digest(String log) {
+    List<String> picked = new ArrayList<>();
+    for (String line : log.split("\n")) {
+      if (NOTEWORTHY.matcher(line).find()) {
+        picked.add(line.length() > DIGEST_LINE_CHARS ? line.substring(0, DIGEST_LINE_CHARS) + "..." : line);
+      }
+    }
+    List<String> last = picked.subList(Math.max(0, picked.size() - DIGEST_LINES), picked.size());
+    return last.isEmpty() ? "(no warnings)" : "[" + String.join(" | ", last) + "]";
   }
 
   private static String tail(String text, int lines) {
