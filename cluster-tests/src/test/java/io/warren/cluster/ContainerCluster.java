@@ -204,7 +204,9 @@ public final class ContainerCluster implements NodeCluster, AutoCloseable {
             .until(() -> amqpPortIfServing(id), p -> p > 0);
       } catch (ConditionTimeoutException e) {
         throw new IllegalStateException(id + " did not serve clients within " + START_PATIENCE
-            + " (the last probe: " + lastProbeFailure + "); its log says: " + NodeProcess.digest(log(id)), e);
+            + " (the last probe: " + lastProbeFailure + "); its log says: " + NodeProcess.digest(log(id))
+            + "; the others' logs say: " + containers.keySet().stream().filter(other -> !other.equals(id))
+                .map(other -> other + " " + NodeProcess.digest(log(other))).collect(Collectors.joining("; ")), e);
       }
       serving.put(id, port);
       System.out.printf("container cluster: %s serves AMQP on %s:%d%n", id, dockerHost, port);

@@ -99,6 +99,8 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   /** How often {@link #reportStalledGroups} looks. */
   private static final long STALL_CHECK_SECONDS = 10;
+  /** Used on the events thread only, by the stall check. */
+  private final LaggingFollowers laggingFollowers;
 
   private final AtomicLong callIds = new AtomicLong();
   private final Map<String, GroupHandle> groups = new ConcurrentHashMap<>();
@@ -134,6 +136,7 @@ public final class RaftNode implements AutoCloseable {
     this.adminPool = Executors.newCachedThreadPool(threads("warren-raft-admin-" + id));
     this.events = new ScheduledThreadPoolExecutor(1, threads("warren-raft-events-" + id));
     this.events.setRemoveOnCancelPolicy(true);
+    this.laggingFollowers = new LaggingFollowers(s.electionTimeoutMax());
   }
 
   /**
@@ -474,6 +477,12 @@ public final class RaftNode implements AutoCloseable {
     long now = System.nanoTime();
     long threshold = config.settings().submitTimeout().toNanos() / 2;
     for (GroupHandle h : groups.values()) {
+      Optional<RaftServer.Division> led = division(h.groupId()).filter(d -> d.getInfo().isLeader());
+      if (led.isPresent()) {
+        laggingFollowers.check(h.name(), led.get());
+      } else {
+        laggingFollowers.forget(h.name());
+      }
       warnIfOver(threshold, h.submitter().stalledNanos(now), "Commands from this node unanswered", h);
       // Answered, but this replica applies nothing: the leader does not reach it (the group
       // itself may work), and every confirm and delivery that waits on this node's apply waits.

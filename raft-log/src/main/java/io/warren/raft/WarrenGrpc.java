@@ -106,7 +106,7 @@ public final class WarrenGrpc implements RpcType {
       // With entries in flight, a heartbeat would carry no commit index (Ratis caps it at the
       // previous entry it names, and names none then); their replies wake this appender again.
       if (request != null || heartbeat || hasPendingDataRequests()) {
-        return request;
+        return request == null ? null : withVerifiedCommit(request);
       }
       // A follower that stopped answering (down, cut off) gets the regular heartbeats only, not
       // one per commit, each of which would time out.
@@ -119,7 +119,33 @@ public final class WarrenGrpc implements RpcType {
         return null;
       }
       pushedCommit = commit;
-      return super.newAppendEntriesRequest(callId, true);
+      return withVerifiedCommit(super.newAppendEntriesRequest(callId, true));
     }
+  }
+
+  /**
+   * The request, with its commit index capped at the last entry the follower will have verified
+   * against the leader's log once it accepts the request.
+   *
+   * <p>Why: Ratis 3.3 computes the commit index it sends as min(commit, previous + entries), and
+   * takes "previous" as index 0 when the request names none (the follower's log is thought empty).
+   * A heartbeat naming no previous entry then says "commit up to 0" without the follower having
+   * checked its entry 0. A fresh cluster's first elections can leave a node with an entry 0 of a
+   * term that lost (it won an election and appended its first entry, but another node won the
+   * next term before anyone took it). That node, told to commit 0, commits its own divergent
+   * entry 0; from then on it rejects the leader's entries from 0 (below its commit) and those from
+   * 1 (their previous, the leader's entry 0, is not in its log), forever: the replica applies
+   * nothing more, and the node's start waits on it (seen in CI: a node that never served). The
+   * follower computes the same formula, so the leader's number must be right: with no previous
+   * entry, the last verified index is entries - 1.
+   */
+  static AppendEntriesRequestProto withVerifiedCommit(AppendEntriesRequestProto request) {
+    if (request.hasPreviousLog()) {
+      return request;
+    }
+    long verified = request.getEntriesCount() - 1L;
+    return request.getLeaderCommit() > verified
+        ? request.toBuilder().setLeaderCommit(verified).build()
+        : request;
   }
 }
