@@ -103,8 +103,8 @@ public final class WarrenGrpc implements RpcType {
     public AppendEntriesRequestProto newAppendEntriesRequest(long callId, boolean heartbeat)
         throws RaftLogIOException {
       AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat);
-      // With entries in flight, a heartbeat would carry no commit index (Ratis caps it at the
-      // previous entry it names, and names none then); their replies wake this appender again.
+      // With entries in flight, Ratis' heartbeat names no previous entry, so it carries no usable
+      // commit index (withVerifiedCommit makes it -1); the entries' replies wake this appender.
       if (request != null || heartbeat || hasPendingDataRequests()) {
         return request == null ? null : withVerifiedCommit(request);
       }
@@ -128,9 +128,10 @@ public final class WarrenGrpc implements RpcType {
    * against the leader's log once it accepts the request.
    *
    * <p>Why: Ratis 3.3 computes the commit index it sends as min(commit, previous + entries), and
-   * takes "previous" as index 0 when the request names none (the follower's log is thought empty).
-   * A heartbeat naming no previous entry then says "commit up to 0" without the follower having
-   * checked its entry 0. A fresh cluster's first elections can leave a node with an entry 0 of a
+   * takes "previous" as index 0 when the request names none: a follower thought empty, or any
+   * heartbeat sent while entries are in flight to it. Such a heartbeat says "commit up to 0"
+   * without the follower having checked its entry 0 (and it travels on its own stream, so it can
+   * overtake the entries that would have replaced that entry). A fresh cluster's first elections can leave a node with an entry 0 of a
    * term that lost (it won an election and appended its first entry, but another node won the
    * next term before anyone took it). That node, told to commit 0, commits its own divergent
    * entry 0; from then on it rejects the leader's entries from 0 (below its commit) and those from
