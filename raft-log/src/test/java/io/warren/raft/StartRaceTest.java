@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -38,16 +40,18 @@ class StartRaceTest {
         .electionTimeout(Duration.ofMillis(300), Duration.ofMillis(600))
         .firstElectionTimeout(Duration.ofMillis(50), Duration.ofMillis(100))
         .build();
+    // One thread per node, as each node starts in its own process.
+    ExecutorService nodes = Executors.newFixedThreadPool(3);
     try (TestCluster cluster = new TestCluster(root, 3, settings)) {
       List<String> ids = cluster.ids();
       Map<String, String> stuck = new ConcurrentHashMap<>();
       List<CompletableFuture<Void>> starts = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
         String id = ids.get(i);
+        // Staggered like nodes started by hand or by an orchestrator: up to 1.5 s apart.
         long delay = (long) (Math.random() * 1500);
         starts.add(CompletableFuture.runAsync(() -> {
           try {
-            Thread.sleep(delay);
             RaftNode node = cluster.start(id);
             for (int g = 0; g < GROUPS; g++) {
               node.ensureGroup(new GroupSpec("g" + g, ids, ids.get(g % ids.size()))).join();
@@ -64,10 +68,12 @@ class StartRaceTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-        }));
+        }, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, nodes)));
       }
       CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
       assertThat(stuck).as("round " + round).isEmpty();
+    } finally {
+      nodes.shutdownNow();
     }
   }
 }
