@@ -131,14 +131,14 @@ public final class WarrenGrpc implements RpcType {
    * takes "previous" as index 0 when the request names none: a follower thought empty, or any
    * heartbeat sent while entries are in flight to it. Such a heartbeat says "commit up to 0"
    * without the follower having checked its entry 0 (and it travels on its own stream, so it can
-   * overtake the entries that would have replaced that entry). A fresh cluster's first elections can leave a node with an entry 0 of a
-   * term that lost (it won an election and appended its first entry, but another node won the
-   * next term before anyone took it). That node, told to commit 0, commits its own divergent
-   * entry 0; from then on it rejects the leader's entries from 0 (below its commit) and those from
-   * 1 (their previous, the leader's entry 0, is not in its log), forever: the replica applies
-   * nothing more, and the node's start waits on it (seen in CI: a node that never served). The
-   * follower computes the same formula, so the leader's number must be right: with no previous
-   * entry, the last verified index is entries - 1.
+   * overtake the entries that would have replaced that entry). A fresh cluster's first elections
+   * can leave a node with an entry 0 of a term that lost (it won an election and appended its
+   * first entry, but another node won the next term before anyone took it). That node, told to
+   * commit 0, commits its own divergent entry 0; from then on it rejects the leader's entries
+   * from 0 (below its commit) and those from 1 (their previous, the leader's entry 0, is not in
+   * its log), forever: the replica applies nothing more, and the node's start waits on it (seen
+   * in CI: a node that never served). The follower computes the same formula, so the leader's
+   * number must be right: with no previous entry, the last verified index is entries - 1.
    */
   static AppendEntriesRequestProto withVerifiedCommit(AppendEntriesRequestProto request) {
     if (request.hasPreviousLog()) {
