@@ -1,5 +1,6 @@
 package io.warren.raft;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class LaggingFollowers {
    * @param answering a follower whose last answer is more recent than this counts as answering;
    *     only those are reported (a down follower lags by design and is left to the failure detector)
    */
-  LaggingFollowers(java.time.Duration answering) {
+  LaggingFollowers(Duration answering) {
     this.answeringMillis = answering.toMillis();
   }
 
