@@ -37,6 +37,8 @@ final class CheckpointSnapshots implements StateMachineStorage {
 
   private volatile File smDir;
   private volatile FileListSnapshotInfo latest;
+  /** A snapshot came since the last cleanup: Ratis asks for one after each of its attempts. */
+  private volatile boolean changed = true;
 
   @Override
   public void init(RaftStorage raftStorage) throws IOException {
@@ -48,6 +50,7 @@ final class CheckpointSnapshots implements StateMachineStorage {
   /** Re-reads the latest snapshot from disk (after start or after an install replaced sm/). */
   void reload() throws IOException {
     latest = scan().map(this::describe).orElse(null);
+    changed = true;
   }
 
   @Override
@@ -83,6 +86,7 @@ final class CheckpointSnapshots implements StateMachineStorage {
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     fsync(smDir.toPath());
     latest = describe(new Found(dir, termIndex));
+    changed = true;
   }
 
   /** Writes a checkpoint into a directory that does not exist yet. */
@@ -93,6 +97,10 @@ final class CheckpointSnapshots implements StateMachineStorage {
 
   @Override
   public void cleanupOldSnapshots(SnapshotRetentionPolicy policy) throws IOException {
+    if (!changed) {
+      return;
+    }
+    changed = false;
     int keep = policy.getNumSnapshotsRetained();
     List<Found> all = list();
     all.sort(Comparator.comparingLong((Found f) -> f.termIndex().getIndex()).reversed());

@@ -9,6 +9,7 @@ import io.warren.storage.StoreStats;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -103,19 +104,23 @@ final class GroupStore implements Store {
 
   @Override
   public void flush() {
-    lock.readLock().lock();
-    try {
-      current().flush();
-    } finally {
-      lock.readLock().unlock();
-    }
+    withCurrent(Store::flush);
+  }
+
+  @Override
+  public void startFlush() {
+    withCurrent(Store::startFlush);
   }
 
   @Override
   public void checkpoint(Path target) {
+    withCurrent(store -> store.checkpoint(target));
+  }
+
+  private void withCurrent(Consumer<Store> call) {
     lock.readLock().lock();
     try {
-      current().checkpoint(target);
+      call.accept(current());
     } finally {
       lock.readLock().unlock();
     }

@@ -656,7 +656,11 @@ public final class RaftNode implements AutoCloseable {
     if (machine instanceof LargeValues lv) {
       options = options.withLargeValues(lv.largeValueFamilies().toArray(String[]::new));
     }
-    return new ReplicatedStateMachine(name, machine, new GroupDatabase(groupDir, options), handle);
+    SnapshotSchedule schedule =
+        SnapshotSchedule.of(
+            config.settings().snapshotThreshold(), config.nodeId(), List.copyOf(config.peers().keySet()));
+    return new ReplicatedStateMachine(
+        name, machine, new GroupDatabase(groupDir, options), handle, schedule);
   }
 
   private GroupHandle handle(String name, RaftGroupId gid) {

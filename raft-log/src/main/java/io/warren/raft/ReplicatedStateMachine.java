@@ -67,18 +67,26 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   private final GroupStateMachine<?> machine;
   private final GroupDatabase database;
   private final Events events;
+  private final SnapshotSchedule schedule;
   private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
   private final Sessions sessions = new Sessions();
   private final Object lock = new Object();
   /** Applied position recorded in the store; guarded by {@link #lock}. */
   private LogPosition persisted = LogPosition.NONE;
+  /** The latest snapshot's index when the store last started a flush ahead of the next one. */
+  private long flushedAhead = Long.MIN_VALUE;
 
   ReplicatedStateMachine(
-      String groupName, GroupStateMachine<?> machine, GroupDatabase database, Events events) {
+      String groupName,
+      GroupStateMachine<?> machine,
+      GroupDatabase database,
+      Events events,
+      SnapshotSchedule schedule) {
     this.groupName = groupName;
     this.machine = machine;
     this.database = database;
     this.events = events;
+    this.schedule = schedule;
   }
 
   @Override
@@ -183,6 +191,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       database.store().write(batch);
       persisted = position;
       machine.written(position.index());
+      flushAheadOfSnapshot(position.index());
       return reply;
     } catch (RuntimeException e) {
       // Not a rejection: a bug or a storage failure. Stopping the group here (Ratis closes it on
@@ -190,6 +199,20 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       LOG.error("Group {}: apply of entry {} failed; stopping the group", groupName, position, e);
       throw e;
     }
+  }
+
+  /** Starts the memtables' flush once the next snapshot is near (see {@link SnapshotSchedule}). */
+  private void flushAheadOfSnapshot(long applied) {
+    long latest = latestSnapshotIndex();
+    if (flushedAhead != latest && applied >= schedule.flushFrom(latest)) {
+      flushedAhead = latest;
+      database.store().startFlush();
+    }
+  }
+
+  private long latestSnapshotIndex() {
+    SnapshotInfo latest = snapshots.getLatestSnapshot();
+    return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
   }
 
   private byte[] applyCommand(long index, Decoded decoded, StoreBatch batch) {
@@ -220,12 +243,18 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       if (last == null || last.getIndex() < 0) {
         return RaftLog.INVALID_LOG_INDEX;
       }
-      SnapshotInfo latest = snapshots.getLatestSnapshot();
-      if (latest != null && latest.getIndex() >= last.getIndex()) {
-        return latest.getIndex();
+      long latest = latestSnapshotIndex();
+      if (latest >= last.getIndex()) {
+        return latest;
+      }
+      if (!schedule.due(last.getIndex(), latest)) {
+        // Ratis asks after every batch of applies once an interval has passed since its own
+        // count started; this replica's turn comes later (its phase).
+        return RaftLog.INVALID_LOG_INDEX;
       }
       // The machine's in-memory state as of this index, and the index itself (only
       // configuration entries may have come since the last command), go in with the checkpoint.
+      long started = System.nanoTime();
       LogPosition position = new LogPosition(last.getTerm(), last.getIndex());
       try (StoreBatch batch = database.store().newBatch()) {
         GroupDatabase.recordApplied(batch, position);
@@ -233,8 +262,16 @@ final class ReplicatedStateMachine extends BaseStateMachine {
         database.store().write(batch);
       }
       persisted = position;
+      long written = System.nanoTime();
       snapshots.create(last, target -> database.store().checkpoint(target));
-      LOG.info("Group {}: snapshot at {} (store at {})", groupName, last, persisted);
+      // Applies of this group wait for the whole of it: the time is worth seeing.
+      LOG.info(
+          "Group {}: snapshot at {} (store at {}) in {} ms, {} ms of it the checkpoint",
+          groupName,
+          last,
+          persisted,
+          (System.nanoTime() - started) / 1_000_000,
+          (System.nanoTime() - written) / 1_000_000);
       return last.getIndex();
     }
   }

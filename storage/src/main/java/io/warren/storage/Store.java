@@ -55,6 +55,12 @@ public interface Store extends AutoCloseable {
   void flush();
 
   /**
+   * Starts writing the memtables to table files (all families at once) and returns without
+   * waiting, so that a {@link #checkpoint} soon after has little left to write.
+   */
+  void startFlush();
+
+  /**
    * Writes a consistent copy of the store into {@code target}, which must not exist yet. Memtables
    * are flushed first, so the copy needs no log replay; table files are hard-linked when
    * {@code target} is on the same file system. Open the copy with {@link Stores#openCopy}.

@@ -284,8 +284,22 @@ public final class RocksStore implements Store {
         "flush");
   }
 
+  @Override
+  public void startFlush() {
+    guarded(
+        () -> {
+          flushAll(false);
+          return null;
+        },
+        "flush");
+  }
+
   private void flushAll() throws RocksDBException {
-    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+    flushAll(true);
+  }
+
+  private void flushAll(boolean wait) throws RocksDBException {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(wait)) {
       db.flush(flush, new ArrayList<>(handles.values()));
     }
   }
