@@ -99,7 +99,7 @@ public final class RaftNode implements AutoCloseable {
   private final ClientId localClientId = ClientId.randomId();
   /** How often {@link #reportStalledGroups} looks. */
   private static final long STALL_CHECK_SECONDS = 10;
-  /** Used on the events thread only, by the stall check. */
+  /** Used on the watch thread only, by the stall check. */
   private final LaggingFollowers laggingFollowers;
 
   private final AtomicLong callIds = new AtomicLong();
@@ -108,6 +108,12 @@ public final class RaftNode implements AutoCloseable {
   private final ExecutorService submitPool;
   private final ExecutorService adminPool;
   private final ScheduledThreadPoolExecutor events;
+  /**
+   * The periodic checks of followers and stalled groups. Not on {@link #events}: they read each
+   * group's Ratis division, and Ratis makes that wait while a group is being created or recovered
+   * (its store opened, its snapshot restored), which must not hold up leader changes and replies.
+   */
+  private final ScheduledThreadPoolExecutor watch;
   private final GroupHandle.Host host = new Host();
   private volatile RaftServer server;
   private volatile boolean closed;
@@ -136,6 +142,7 @@ public final class RaftNode implements AutoCloseable {
     this.adminPool = Executors.newCachedThreadPool(threads("warren-raft-admin-" + id));
     this.events = new ScheduledThreadPoolExecutor(1, threads("warren-raft-events-" + id));
     this.events.setRemoveOnCancelPolicy(true);
+    this.watch = new ScheduledThreadPoolExecutor(1, threads("warren-raft-watch-" + id));
     this.laggingFollowers = new LaggingFollowers(s.electionTimeoutMax());
   }
 
@@ -162,13 +169,13 @@ public final class RaftNode implements AutoCloseable {
           "cannot start Raft node " + config.nodeId() + " on " + config.address() + ": " + e, e);
     }
     LOG.info("Raft node {} listening on {}", config.nodeId(), config.address());
-    node.events.scheduleWithFixedDelay(
+    node.watch.scheduleWithFixedDelay(
         node::reportStalledGroups, STALL_CHECK_SECONDS, STALL_CHECK_SECONDS, TimeUnit.SECONDS);
     // Five election timeouts of silence: far beyond a live follower's, which answers heartbeats
     // every half election timeout, and soon enough that a healed partition is not felt for long.
     SilentFollowers silent =
         new SilentFollowers(config.settings().electionTimeoutMax().multipliedBy(5), node.adminPool);
-    node.events.scheduleWithFixedDelay(() -> silent.check(node.server), 1, 1, TimeUnit.SECONDS);
+    node.watch.scheduleWithFixedDelay(() -> silent.check(node.server), 1, 1, TimeUnit.SECONDS);
     return node;
   }
 
@@ -612,6 +619,7 @@ public final class RaftNode implements AutoCloseable {
       return;
     }
     closed = true;
+    watch.shutdownNow();
     groups.values().forEach(GroupHandle::close);
     RaftServer s = server;
     if (s != null) {
