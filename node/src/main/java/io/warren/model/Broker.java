@@ -79,7 +79,7 @@ public final class Broker {
    * declared through another node is a stand-in here, whose publishes are relayed to that node.
    */
   private final int localNode;
-  /** Whether other nodes share the topology (see {@link QueueState#isReplicated(boolean, boolean, boolean, boolean)}). */
+  /** Whether other nodes share the topology (see {@link QueueState#isReplicated(boolean, boolean, boolean)}). */
   private final boolean clustered;
   private Changes changes = Changes.NONE;
   /** What queues report to: forwards to {@link #changes}, so the listener can be swapped later. */
@@ -576,6 +576,11 @@ public final class Broker {
 
   private Reply restarted(Restarted c) {
     int node = ConnectionIds.node(c.firstLiveConnection());
+    if (c.dropTransient()) {
+      // A single node: its queues restarted with it, so an auto-delete one has had no consumer in
+      // this run and stays when the consumers of the last run are closed below, as in RabbitMQ.
+      vhosts.values().forEach(vh -> vh.queues.values().forEach(QueueState::forgetConsumersHad));
+    }
     for (Long id : List.copyOf(connections.keySet())) {
       if (ConnectionIds.node(id) == node && id < c.firstLiveConnection()) {
         closeConnection(new CloseConnection(id));
@@ -602,8 +607,7 @@ public final class Broker {
         }
         q.tick();
         if (q.unusedTooLong()) {
-          removeQueue(vh, q);
-          out().add(new Effect.QueueExpired(q.name()));
+          autoDelete(vh, q);
         }
       }
     }
@@ -673,7 +677,7 @@ public final class Broker {
         continue; // deleted meanwhile (auto-delete cascade)
       }
       if (q.shouldAutoDelete()) {
-        removeQueue(vh, q);
+        autoDelete(vh, q);
       } else {
         q.checkout(out());
       }
@@ -898,7 +902,7 @@ public final class Broker {
     }
     type.checkNew(c.name(), c.durable(), c.exclusive(), c.autoDelete(), c.serverNamed());
     long owner = c.exclusive() ? c.connection() : 0;
-    boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), c.autoDelete(), clustered);
+    boolean standIn = standIns && QueueState.isReplicated(c.durable(), c.exclusive(), clustered);
     boolean remote = standIns && !standIn && ConnectionIds.node(c.connection()) != localNode;
     QueueState q = new QueueState(c.name(), c.durable(), c.autoDelete(), c.arguments(), settings, owner, standIn,
         c.connection(), remote, relay, host);
@@ -927,6 +931,12 @@ public final class Broker {
     int count = q.readyCount();
     removeQueue(vh, q);
     return new Reply.MessageCount(count);
+  }
+
+  /** A queue deletes itself (x-expires, or auto-delete): the metadata must follow (see the effect). */
+  private void autoDelete(VirtualHost vh, QueueState q) {
+    removeQueue(vh, q);
+    out().add(new Effect.QueueAutoDeleted(q.name()));
   }
 
   /**
@@ -1176,7 +1186,7 @@ public final class Broker {
     q.removeConsumer(consumer);
     VirtualHost vh = vhosts.get(q.name().vhost());
     if (q.shouldAutoDelete() && vh != null && vh.queues.get(q.name().name()) == q) {
-      removeQueue(vh, q);
+      autoDelete(vh, q);
     } else {
       q.checkout(out()); // a queue can hold ready messages another consumer could now take
     }

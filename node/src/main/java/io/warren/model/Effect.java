@@ -71,11 +71,12 @@ public sealed interface Effect {
   }
 
   /**
-   * {@code queue} went unused for its {@code x-expires} and was deleted here. A queue partition
-   * reports it so that the node that submitted the {@link Command.Tick} also deletes the queue from
-   * the metadata (its name, its bindings); {@link #connection()} is 0.
+   * {@code queue} deleted itself here: it went unused for its {@code x-expires}, or it is an
+   * auto-delete queue and its last consumer went. A queue partition reports it so that the node
+   * that submitted the command ({@link Command.Tick}, the cancel, the channel's close) also deletes
+   * the queue from the metadata (its name, its bindings); {@link #connection()} is 0.
    */
-  record QueueExpired(QueueName queue) implements Effect {
+  record QueueAutoDeleted(QueueName queue) implements Effect {
     @Override
     public long connection() {
       return 0;

@@ -119,24 +119,26 @@ public final class QueueState {
 
   /**
    * Whether a queue declared with these properties is replicated (its messages in a queue
-   * partition, surviving restarts): durable and neither exclusive nor auto-delete. The others live
-   * in memory on the node that declared them and vanish with it, as AMQP allows.
+   * partition, surviving restarts): durable and not exclusive. The others live in memory on the
+   * node that declared them and vanish with it, as AMQP allows. A durable auto-delete queue is
+   * replicated too, since RabbitMQ keeps one across restarts until its last consumer goes.
    */
-  public static boolean isReplicated(boolean durable, boolean exclusive, boolean autoDelete) {
-    return isReplicated(durable, exclusive, autoDelete, false);
+  public static boolean isReplicated(boolean durable, boolean exclusive) {
+    return isReplicated(durable, exclusive, false);
   }
 
   /**
-   * As {@link #isReplicated(boolean, boolean, boolean)}, for a broker that is {@code clustered}:
-   * there a non-exclusive, non-auto-delete queue is replicated even when not durable, since a
+   * As {@link #isReplicated(boolean, boolean)}, for a broker that is {@code clustered}:
+   * there every non-exclusive queue is replicated, durable or not, auto-delete or not, since a
    * client may consume from it through any node (as RabbitMQ allows); it then lives as long as a
-   * durable one does.
+   * durable one does. An auto-delete one goes when its partition sees its last consumer go ({@link
+   * Effect.QueueAutoDeleted}).
    */
-  public static boolean isReplicated(boolean durable, boolean exclusive, boolean autoDelete, boolean clustered) {
-    return (durable || clustered) && !exclusive && !autoDelete;
+  public static boolean isReplicated(boolean durable, boolean exclusive, boolean clustered) {
+    return (durable || clustered) && !exclusive;
   }
 
-  /** See {@link #isReplicated(boolean, boolean, boolean)}: true for a routing stand-in. */
+  /** See {@link #isReplicated(boolean, boolean)}: true for a routing stand-in. */
   public boolean replicated() {
     return replicated;
   }
@@ -479,6 +481,11 @@ public final class QueueState {
   /** Drops the ready messages that are not persistent (they do not survive a restart); returns how many. */
   int dropTransient() {
     return ready.removeIf(e -> !e.message.persistent()).size();
+  }
+
+  /** The queue starts a new life (a restart): it auto-deletes only after a new consumer came and went. */
+  void forgetConsumersHad() {
+    hadConsumer = false;
   }
 
   void addConsumer(ConsumerState c) {

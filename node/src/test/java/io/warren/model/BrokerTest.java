@@ -20,6 +20,7 @@ import io.warren.model.Command.Get;
 import io.warren.model.Command.OpenConnection;
 import io.warren.model.Command.Outcome;
 import io.warren.model.Command.PurgeQueue;
+import io.warren.model.Command.Restarted;
 import io.warren.model.Command.SetChannelPrefetch;
 import io.warren.model.Command.SetFlow;
 import io.warren.model.Command.Settle;
@@ -330,10 +331,27 @@ class BrokerTest {
     d.ok(new DeclareQueue(q("ad"), false, false, false, true, Arguments.EMPTY, 1, false));
     d.ok(consume(CH1, "ad", "a", false, 0));
     d.ok(consume(CH1, "ad", "b", false, 0));
-    d.ok(new Cancel(CH1, "a"));
+    assertThat(d.ok(new Cancel(CH1, "a")).effects()).isEmpty();
     assertThat(d.broker.queue(q("ad"))).isPresent();
-    d.ok(new Cancel(CH1, "b"));
+    // A queue partition reports it, for the submitting node to delete it from the metadata too.
+    assertThat(d.ok(new Cancel(CH1, "b")).effects()).containsExactly(new Effect.QueueAutoDeleted(q("ad")));
     assertThat(d.broker.queue(q("ad"))).isEmpty();
+  }
+
+  @Test
+  void autoDeleteQueueGoesWhenTheChannelOfItsLastConsumerCloses() {
+    d.ok(new DeclareQueue(q("ad"), false, true, false, true, Arguments.EMPTY, 1, false));
+    d.ok(consume(CH1, "ad", "a", false, 0));
+    assertThat(d.ok(new CloseChannel(CH1)).effects()).contains(new Effect.QueueAutoDeleted(q("ad")));
+    assertThat(d.broker.queue(q("ad"))).isEmpty();
+  }
+
+  @Test
+  void aRestartedNodeKeepsItsAutoDeleteQueuesWhoseConsumersWentWithIt() {
+    d.ok(new DeclareQueue(q("ad"), false, true, false, true, Arguments.EMPTY, 1, false));
+    d.ok(consume(CH1, "ad", "a", false, 0));
+    d.ok(new Restarted(CH1.connection() + 1, true));
+    assertThat(d.broker.queue(q("ad"))).isPresent();
   }
 
   @Test

@@ -26,7 +26,7 @@ class QueueExpiryModelTest {
 
     Result r = d.tickAfter(1);
     assertThat(exists("q")).isFalse();
-    assertThat(r.effects()).containsExactly(new Effect.QueueExpired(q("q")));
+    assertThat(r.effects()).containsExactly(new Effect.QueueAutoDeleted(q("q")));
   }
 
   @Test

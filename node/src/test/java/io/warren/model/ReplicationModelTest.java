@@ -55,7 +55,7 @@ class ReplicationModelTest {
   }
 
   @Test
-  void aClusterNodeRelaysPublishesForQueuesHeldByOtherNodesAndRefusesToConsumeThem() {
+  void aClusterNodeRelaysPublishesForQueuesHeldByOtherNodes() {
     long there = ConnectionIds.first(1, 1) + 1; // a client of node 1
     Broker node0 = Broker.forClusterNode(0);
     Broker node1 = Broker.forClusterNode(1);
@@ -80,13 +80,9 @@ class ReplicationModelTest {
     assertThat(node0.queue(q("amq.gen-r")).orElseThrow().readyCount()).isZero();
     assertThat(node1.queue(q("amq.gen-r")).orElseThrow().readyCount()).isEqualTo(1);
 
-    long here = ConnectionIds.first(0, 1) + 1;
-    DeclareQueue shared = new DeclareQueue(q("t"), false, false, false, true, Arguments.EMPTY, there, false);
-    apply(node0, shared);
-    Result consume = apply(node0, new Consume(new ChannelRef(here, 1), q("t"), "c", false, false, 0, 10,
-        Arguments.EMPTY));
-    assertThat(consume.reply()).isInstanceOfSatisfying(Reply.Failure.class,
-        f -> assertThat(f.code()).isEqualTo(io.warren.protocol.ReplyCode.RESOURCE_LOCKED));
+    DeclareQueue autoDelete = new DeclareQueue(q("t"), false, false, false, true, Arguments.EMPTY, there, false);
+    apply(node0, autoDelete);
+    assertThat(node0.queue(q("t")).orElseThrow().replicated()).as("auto-delete, consumable through any node").isTrue();
   }
 
   @Test
@@ -105,7 +101,7 @@ class ReplicationModelTest {
     assertThat(node0.queue(q("a"))).isEmpty();
 
     apply(node0, new Restarted(ConnectionIds.first(1, 2), false));
-    assertThat(node0.queue(q("b"))).isEmpty();
+    assertThat(node0.queue(q("b"))).as("not exclusive, so replicated: outlives its declarer's node").isPresent();
     assertThat(node0.queue(q("c"))).isEmpty();
     assertThat(node0.queue(q("d"))).isPresent();
   }
@@ -139,11 +135,12 @@ class ReplicationModelTest {
   }
 
   @Test
-  void exclusiveAndAutoDeleteDurableQueuesAreNotReplicated() {
-    assertThat(QueueState.isReplicated(true, false, false)).isTrue();
-    assertThat(QueueState.isReplicated(true, true, false)).isFalse();
-    assertThat(QueueState.isReplicated(true, false, true)).isFalse();
-    assertThat(QueueState.isReplicated(false, false, false)).isFalse();
+  void durableQueuesAreReplicatedUnlessExclusive() {
+    assertThat(QueueState.isReplicated(true, false)).isTrue();
+    assertThat(QueueState.isReplicated(true, true)).isFalse();
+    assertThat(QueueState.isReplicated(false, false)).isFalse();
+    assertThat(QueueState.isReplicated(false, false, true)).isTrue(); // clustered
+    assertThat(QueueState.isReplicated(false, true, true)).isFalse();
   }
 
   @Test

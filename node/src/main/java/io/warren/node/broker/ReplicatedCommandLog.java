@@ -774,7 +774,7 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     boolean replicatedNow = existing != null && existing.replicated();
     if (d.passive() && replicatedNow) {
       toGroup(partitionOf(d.name()), d, replyStep(slot)); // the figures are in the partition
-    } else if (!d.passive() && QueueState.isReplicated(d.durable(), d.exclusive(), d.autoDelete(), clustered)
+    } else if (!d.passive() && QueueState.isReplicated(d.durable(), d.exclusive(), clustered)
         && (existing == null || replicatedNow)) {
       // Metadata first (name, arguments, equivalence), then the partition creates the queue and
       // answers with its figures.
@@ -1095,33 +1095,72 @@ public final class ReplicatedCommandLog implements CommandLog, MetaMachine.Host 
     boolean ours = o.origin() == origin;
     for (EntryResults.Tagged t : o.results()) {
       Step step = ours ? steps.remove(t.correlation()) : null;
-      if (step != null) {
+      List<QueueName> deletedThere = ours ? autoDeletedStandIns(t.result().effects()) : List.of();
+      if (step != null && deletedThere.isEmpty()) {
         step.applied(t.result());
       }
       emitAll(t.result().effects());
       if (ours) {
         carryOut(t.result().effects());
+        if (!deletedThere.isEmpty()) {
+          forgetInMetadata(deletedThere, step == null ? null : () -> step.applied(t.result()));
+        }
       }
+    }
+  }
+
+  private List<QueueName> autoDeletedStandIns(List<Effect> effects) {
+    List<QueueName> queues = List.of();
+    for (Effect e : effects) {
+      if (e instanceof Effect.QueueAutoDeleted x && isStandIn(x.queue())) {
+        queues = queues.isEmpty() ? new ArrayList<>(1) : queues;
+        queues.add(x.queue());
+      }
+    }
+    return queues;
+  }
+
+  /**
+   * Replicated queues that deleted themselves in their partition (x-expires, or an auto-delete
+   * queue's last consumer went through a command this node submitted) are deleted from the
+   * metadata too: their names and bindings, on every node. The command's reply waits for that
+   * ({@code then}), so that a client which sees its cancel-ok finds the queue gone through any
+   * node, as in RabbitMQ, and a declare sent after it makes a new queue.
+   */
+  private void forgetInMetadata(List<QueueName> queues, Runnable then) {
+    int[] left = {queues.size()};
+    Runnable one = () -> {
+      if (--left[0] == 0 && then != null) {
+        then.run();
+      }
+    };
+    for (QueueName q : queues) {
+      toGroup(META_GROUP, new Command.DeleteQueue(q, false, false, 0), new Step() {
+        @Override
+        public void applied(Result result) {
+          one.run();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          log.warn("Could not delete {} from the metadata after its partition deleted it ({}); it stays "
+              + "declared, without messages, until deleted", q, cause.toString());
+          one.run();
+        }
+      });
     }
   }
 
   /**
    * The effects that concern the node rather than a connection, carried out by the node that
-   * submitted the command: a dead letter is routed through its dead-letter exchange, and a
-   * replicated queue that expired in its partition is deleted from the metadata too. Queued as
-   * work of their own, after what is being processed.
+   * submitted the command: a dead letter is routed through its dead-letter exchange. Queued as
+   * work of its own, after what is being processed.
    */
   private void carryOut(List<Effect> effects) {
     for (Effect e : effects) {
-      Command next;
       if (e instanceof Effect.DeadLettered d) {
-        next = new Command.DeadLetter(d.vhost(), d.message());
-      } else if (e instanceof Effect.QueueExpired x && isStandIn(x.queue())) {
-        next = new Command.DeleteQueue(x.queue(), false, false, 0);
-      } else {
-        continue;
+        inbox.offer(new ExternalWork(new Command.DeadLetter(d.vhost(), d.message()), new CompletableFuture<>()));
       }
-      inbox.offer(new ExternalWork(next, new CompletableFuture<>()));
     }
   }
 

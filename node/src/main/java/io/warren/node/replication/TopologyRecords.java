@@ -149,7 +149,7 @@ public final class TopologyRecords implements Changes {
   public void queueAdded(QueueState q) {
     if (q.replicated()) {
       writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(Command.DeclareQueue.recreating(q.name(),
-          q.durable(), false, false, q.arguments(), 0))));
+          q.durable(), false, q.autoDelete(), q.arguments(), 0))));
     } else if (clustered) {
       writes.add(new Write(key(QUEUE, q.name()), CommandCodec.encode(Command.DeclareQueue.recreating(q.name(),
           q.durable(), q.exclusive(), q.autoDelete(), q.arguments(), q.declarer()))));

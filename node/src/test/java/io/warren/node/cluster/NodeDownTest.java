@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,10 @@ class NodeDownTest {
         for (int i = 0; i < HELD; i++) {
           assertThat(held.poll(60, TimeUnit.SECONDS)).as("delivery %d to the consumer on n3", i).isNotNull();
         }
+        // An auto-delete queue declared through n1 whose only consumer is on n3: it goes with that
+        // consumer, as in RabbitMQ when a consumer's channel dies.
+        publisher.queueDeclare("scratch", false, false, true, null);
+        doomed.basicConsume("scratch", true, (tag, d) -> { }, tag -> { });
 
         nodes.get("n3").kill();
 
@@ -87,9 +92,22 @@ class NodeDownTest {
           bodies.add(new String(d.getBody(), StandardCharsets.UTF_8));
         }
         assertThat(bodies).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        Awaitility.await("the auto-delete queue gone with its consumer's node").atMost(Duration.ofSeconds(120))
+            .until(() -> !queueExists(on1, "scratch"));
       }
     } finally {
       nodes.values().forEach(NodeProcess::close);
+    }
+  }
+
+  private static boolean queueExists(ClientConnection client, String queue) throws Exception {
+    Channel probe = client.createChannel();
+    try {
+      probe.queueDeclarePassive(queue);
+      probe.close();
+      return true;
+    } catch (java.io.IOException e) {
+      return false; // 404 closed the channel
     }
   }
 }

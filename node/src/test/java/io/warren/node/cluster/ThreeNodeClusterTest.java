@@ -209,19 +209,26 @@ class ThreeNodeClusterTest {
           .until(() -> subscribing.basicGet(mine, true), java.util.Objects::nonNull);
       assertThat(new String(got.getBody(), StandardCharsets.UTF_8)).isEqualTo("7");
 
-      // A non-durable queue that any client may use is replicated in a cluster, so it can be
-      // consumed through any node; an auto-delete one lives on its node and only takes publishes
-      // through the others.
+      // A non-exclusive queue is replicated in a cluster, durable or not, auto-delete or not, so
+      // it can be consumed through any node. An auto-delete one goes, on every node, once its
+      // last consumer cancels, whichever node that consumer was on.
       Channel declaring = client.createChannel();
       declaring.queueDeclare("hello", false, false, false, null);
       declaring.basicPublish("", "hello", null, body(9));
       declaring.queueDeclare("scratch", false, false, true, null);
+      declaring.basicPublish("", "scratch", null, body(10));
       Channel elsewhere = other.createChannel();
       GetResponse hello = Awaitility.await("hello through another node").atMost(PATIENCE)
           .until(() -> elsewhere.basicGet("hello", true), java.util.Objects::nonNull);
       assertThat(new String(hello.getBody(), StandardCharsets.UTF_8)).isEqualTo("9");
-      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> elsewhere.basicGet("scratch", true)))
-          .hasStackTraceContaining("RESOURCE_LOCKED");
+      java.util.concurrent.BlockingQueue<String> scratched = new java.util.concurrent.LinkedBlockingQueue<>();
+      String tag = elsewhere.basicConsume("scratch", true,
+          (t, d) -> scratched.add(new String(d.getBody(), StandardCharsets.UTF_8)), t -> { });
+      assertThat(scratched.poll(60, TimeUnit.SECONDS)).isEqualTo("10");
+      assertThat(queueExists(client, "scratch")).isTrue(); // a consumer elsewhere keeps it
+      elsewhere.basicCancel(tag);
+      assertThat(queueExists(client, "scratch")).isFalse(); // gone once the cancel is answered
+      assertThat(queueExists(other, "scratch")).isFalse();
 
       // When its owner goes, so does the queue, on every node.
       client.close();

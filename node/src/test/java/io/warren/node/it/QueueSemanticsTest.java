@@ -307,6 +307,24 @@ class QueueSemanticsTest {
   }
 
   @Test
+  void durableAutoDeleteQueueIsGoneOnceTheLastCancelIsAnswered() throws Exception {
+    // Durable, so replicated: the queue partition deletes it, then the metadata, then cancel-ok.
+    Channel channel = broker.channel();
+    String queue = broker.queueName();
+    channel.queueDeclare(queue, true, false, true, null);
+    channel.basicPublish("", queue, null, Inbox.bytes("m"));
+    Inbox inbox = Inbox.consume(channel, queue, true);
+    assertThat(inbox.nextBodies(1)).containsExactly("m");
+    assertThat(queueExists(queue)).isTrue();
+
+    channel.basicCancel(inbox.tag());
+
+    assertThat(queueExists(queue)).isFalse();
+    channel.queueDeclare(queue, true, false, true, null); // a new one, not deleted by the old one's cancel
+    assertThat(queueExists(queue)).isTrue();
+  }
+
+  @Test
   void autoDeleteQueueWithoutEverAConsumerStays() throws Exception {
     Connection connection = broker.connect();
     String queue = broker.queueName();
