@@ -12,8 +12,10 @@
 #                    [--scenarios "one fanin rate1000"]
 #
 # A fresh cluster first runs the "one" workload unmeasured for --settle seconds (default 180; 0
-# skips it). Then each scenario runs unmeasured for --warmup seconds (default 60; 0 skips it), then
-# for --duration seconds measured. Both brokers get the same settling and warm-up. The figures are
+# skips it). Then each scenario runs for --warmup plus --duration seconds (defaults 60 and 60) and
+# only the last --duration seconds count, read from PerfTest's per-second figures: published and
+# consumed msg/s are their means; a latency is the median second's min/50/75/95/99th with the worst
+# second's 99th. Both brokers get the same settling and warm-up. The figures are
 # meant to show brokers that have been running, as a production broker has: a JVM compiles its hot
 # paths under load, and three node JVMs sharing two cores with the clients take minutes to do it
 # (docs/benchmarks.md, "JIT warm-up of a cluster on two cores").
@@ -68,23 +70,59 @@ CP=$(printf '%s:' "$PERFTEST_LIB"/*.jar)
 RESULTS=$TARGET/results/$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$RESULTS"
 
+# window CSV FROM: PerfTest's per-second rows after second FROM (the warm-up): mean published and
+# received msg/s, then for the confirm and the consumer latencies the median over those seconds of
+# each per-second min/50/75/95/99th and the worst second's 99th, as "m/m/m/m/m (worst w) ms".
+window() {
+  awk -F, -v from="$2" '
+    function median(col,   k, i, j, t, a) {
+      k = 0
+      for (i = 1; i <= n; i++) if (v[col, i] != "") a[++k] = v[col, i] + 0
+      if (k == 0) return "-"
+      for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return a[int((k + 1) / 2)]
+    }
+    function worst(col,   i, w) {
+      w = "-"
+      for (i = 1; i <= n; i++) if (v[col, i] != "" && (w == "-" || v[col, i] + 0 > w)) w = v[col, i] + 0
+      return w
+    }
+    function latencies(first) {
+      if (median(first + 4) == "-") return "-"
+      return median(first) "/" median(first + 1) "/" median(first + 2) "/" median(first + 3) "/" median(first + 4) \
+        " (worst " worst(first + 4) ") ms"
+    }
+    NR > 1 && $2 + 0 > from + 0 { n++; pub += $3; rec += $7; for (c = 8; c <= 17; c++) v[c, n] = $c }
+    END { if (n == 0) { print "-\t-\t-\t-"; exit }
+          printf "%d\t%d\t%s\t%s\n", pub / n, rec / n, latencies(13), latencies(8) }' "$1"
+}
+
+# row NAME PRODUCER_CSV PRODUCER_FROM CONSUMER_CSV CONSUMER_FROM: the summary row of one measured run.
+row() {
+  local p c
+  IFS=$'\t' read -r -a p < <(window "$2" "$3")
+  IFS=$'\t' read -r -a c < <(window "$4" "$5")
+  printf '| %-8s | %s | %s | %s | %s |\n' "$1" "${p[0]}" "${c[1]}" "${p[2]}" "${c[3]}" | tee -a "$RESULTS/summary.md"
+}
+
+# Each run lasts WARMUP + DURATION seconds and only its last DURATION seconds are counted: a fresh
+# PerfTest JVM compiles its own hot paths in its first tens of seconds, and a separate warm-up run
+# would leave the measured run's client cold again (docs/benchmarks.md). PerfTest's own whole-run
+# averages and percentiles stay in the .txt files.
+
 # perftest NAME URI1 URI2 EXTRA...: producer on URI1, consumer on URI2, same queue, side by side.
 perftest() {
   local name=$1 producer=$2 consumer=$3; shift 3
-  local queue="cluster-$name-$(date +%s)"
+  local queue="cluster-$name-$(date +%s)" length=$((WARMUP + DURATION))
   # Both declare the queue the same way: durable (PerfTest makes it durable with -f persistent).
   java -cp "$CP" com.rabbitmq.perf.PerfTest -h "$consumer" -x 0 -y 1 -q 200 -f persistent --use-millis -u "$queue" -ad false "$@" \
-    -z "$DURATION" -o "$RESULTS/$name.consumer.csv" >"$RESULTS/$name.consumer.txt" 2>&1 &
+    -z $((length + 3)) -o "$RESULTS/$name.consumer.csv" >"$RESULTS/$name.consumer.txt" 2>&1 &
   local consumer_pid=$!
   sleep 3 # the consumer declares the queue first
   java -cp "$CP" com.rabbitmq.perf.PerfTest -h "$producer" -x 1 -y 0 -s 1024 -f persistent -c 200 --use-millis -u "$queue" \
-    -ad false "$@" -z "$DURATION" -o "$RESULTS/$name.producer.csv" >"$RESULTS/$name.producer.txt" 2>&1
+    -ad false "$@" -z "$length" -o "$RESULTS/$name.producer.csv" >"$RESULTS/$name.producer.txt" 2>&1
   wait "$consumer_pid"
-  printf '| %-8s | %s | %s | %s | %s |\n' "$name" \
-    "$(grep -o 'sending rate avg: [0-9]*' "$RESULTS/$name.producer.txt" | grep -o '[0-9]*$')" \
-    "$(grep -o 'receiving rate avg: [0-9]*' "$RESULTS/$name.consumer.txt" | grep -o '[0-9]*$')" \
-    "$(grep 'confirm latency min' "$RESULTS/$name.producer.txt" | sed 's/.*99th //')" \
-    "$(grep 'consumer latency min' "$RESULTS/$name.consumer.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
+  row "$name" "$RESULTS/$name.producer.csv" "$WARMUP" "$RESULTS/$name.consumer.csv" $((WARMUP + 3))
 }
 
 # single NAME URIS EXTRA...: one PerfTest process whose connections go round-robin over URIS
@@ -92,27 +130,20 @@ perftest() {
 single() {
   local name=$1 uris=$2; shift 2
   java -cp "$CP" com.rabbitmq.perf.PerfTest -H "$uris" -s 1024 -f persistent -c 200 -q 200 --use-millis -ad false "$@" \
-    -z "$DURATION" -o "$RESULTS/$name.csv" >"$RESULTS/$name.txt" 2>&1
-  printf '| %-8s | %s | %s | %s | %s |\n' "$name" \
-    "$(grep -o 'sending rate avg: [0-9]*' "$RESULTS/$name.txt" | grep -o '[0-9]*$')" \
-    "$(grep -o 'receiving rate avg: [0-9]*' "$RESULTS/$name.txt" | grep -o '[0-9]*$')" \
-    "$(grep 'confirm latency min' "$RESULTS/$name.txt" | sed 's/.*99th //')" \
-    "$(grep 'consumer latency min' "$RESULTS/$name.txt" | sed 's/.*99th //')" | tee -a "$RESULTS/summary.md"
+    -z $((WARMUP + DURATION)) -o "$RESULTS/$name.csv" >"$RESULTS/$name.txt" 2>&1
+  row "$name" "$RESULTS/$name.csv" "$WARMUP" "$RESULTS/$name.csv" "$WARMUP"
 }
 
-# scenarios BROKER URI1 URI2 URI3 EXTRA...: the settling run, then the selected scenarios against one
-# cluster, each after its warm-up (results under settle/ and warmup/, not in the summary).
+# scenarios BROKER URI1 URI2 URI3 EXTRA...: the settling run (results under settle/, not in the
+# summary), then the selected scenarios against one cluster.
 scenarios() {
   local s
   if ((SETTLE > 0)); then
     log "settling $1 with one for $SETTLE s"
-    (DURATION=$SETTLE RESULTS=$RESULTS/settle; mkdir -p "$RESULTS"; scenario one "$@" >/dev/null)
+    (DURATION=$SETTLE WARMUP=0 RESULTS=$RESULTS/settle; mkdir -p "$RESULTS"; scenario one "$@" >/dev/null)
   fi
   for s in $SCENARIOS; do
-    if ((WARMUP > 0)); then
-      log "warming up $1 with $s for $WARMUP s"
-      (DURATION=$WARMUP RESULTS=$RESULTS/warmup; mkdir -p "$RESULTS"; scenario "$s" "$@" >/dev/null)
-    fi
+    log "$1: $s for $WARMUP s of warm-up and $DURATION s measured"
     scenario "$s" "$@"
   done
 }
@@ -201,7 +232,7 @@ run_rabbitmq() {
   cleanup; PIDS=()
 }
 
-echo "| run      | published msg/s | consumed msg/s | confirm latency min/50/75/95/99th | consumer latency min/50/75/95/99th |" | tee "$RESULTS/summary.md"
+echo "| run      | published msg/s | consumed msg/s | confirm latency min/50/75/95/99th (median second; worst second) | consumer latency min/50/75/95/99th (median second; worst second) |" | tee "$RESULTS/summary.md"
 echo "|----------|-----------------|----------------|---|---|" | tee -a "$RESULTS/summary.md"
 [[ $ONLY == warren ]] || run_rabbitmq
 [[ $ONLY == rabbitmq ]] || run_warren
