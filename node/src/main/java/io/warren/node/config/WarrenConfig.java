@@ -59,8 +59,9 @@ public final class WarrenConfig {
               + " and recent segments are cached on the heap. 0 = a 64th of the maximum heap, between 1 and 2 MiB.",
           Parsers.zeroOrRange(1024 * 1024, 1024L * 1024 * 1024));
   public static final Setting<Integer> PARTITIONS_PER_NODE =
-      new Setting<>("queue.partitions-per-node", 2,
-          "Queue partition groups (Raft groups holding durable queues) per node; fixed once a node has data.",
+      new Setting<>("queue.partitions-per-node", 1,
+          "Queue partition groups (Raft groups holding durable queues) per node; fixed once a node has data."
+              + " More run more applies in parallel, each with smaller log entries.",
           Parsers.intRange(1, 64));
   public static final Setting<Integer> METRICS_PORT =
       new Setting<>("metrics.port", 15692, "Prometheus metrics port (/metrics).", Parsers.port());

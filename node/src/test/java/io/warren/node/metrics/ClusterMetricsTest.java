@@ -81,9 +81,8 @@ class ClusterMetricsTest {
       }
     });
 
-    // 1 metadata group + 2 partitions per node.
-    List<String> groups = List.of("meta", "partition-0", "partition-1", "partition-2", "partition-3",
-        "partition-4", "partition-5");
+    // 1 metadata group + 1 partition per node.
+    List<String> groups = List.of("meta", "partition-0", "partition-1", "partition-2");
     await().atMost(WAIT).untilAsserted(() -> {
       List<Scrape> scrapes = List.of(scrape("n1"), scrape("n2"), scrape("n3"));
       for (String group : groups) {

@@ -167,7 +167,7 @@ class MetricsEndpointTest {
       channel.basicPublish("", "raft-q", MessageProperties.PERSISTENT_BASIC, "x".getBytes(StandardCharsets.UTF_8));
       channel.waitForConfirmsOrDie(WAIT.toMillis());
     }
-    List<String> groups = List.of("meta", "partition-0", "partition-1"); // the default: 2 partitions per node
+    List<String> groups = List.of("meta", "partition-0"); // the default: 1 partition per node
 
     await().atMost(WAIT).untilAsserted(() -> {
       Scrape scrape = Scrape.parse(scrape());
