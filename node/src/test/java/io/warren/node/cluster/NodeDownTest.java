@@ -93,21 +93,10 @@ class NodeDownTest {
         }
         assertThat(bodies).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         Awaitility.await("the auto-delete queue gone with its consumer's node").atMost(Duration.ofSeconds(120))
-            .until(() -> !queueExists(on1, "scratch"));
+            .until(() -> !QueueProbe.exists(on1.connection(), "scratch"));
       }
     } finally {
       nodes.values().forEach(NodeProcess::close);
-    }
-  }
-
-  private static boolean queueExists(ClientConnection client, String queue) throws Exception {
-    Channel probe = client.createChannel();
-    try {
-      probe.queueDeclarePassive(queue);
-      probe.close();
-      return true;
-    } catch (java.io.IOException e) {
-      return false; // 404 closed the channel
     }
   }
 }

@@ -225,34 +225,21 @@ class ThreeNodeClusterTest {
       String tag = elsewhere.basicConsume("scratch", true,
           (t, d) -> scratched.add(new String(d.getBody(), StandardCharsets.UTF_8)), t -> { });
       assertThat(scratched.poll(60, TimeUnit.SECONDS)).isEqualTo("10");
-      assertThat(queueExists(client, "scratch")).isTrue(); // a consumer elsewhere keeps it
+      assertThat(QueueProbe.exists(client, "scratch")).isTrue(); // a consumer elsewhere keeps it
       elsewhere.basicCancel(tag);
-      assertThat(queueExists(client, "scratch")).isFalse(); // gone once the cancel is answered
-      assertThat(queueExists(other, "scratch")).isFalse();
+      assertThat(QueueProbe.exists(client, "scratch")).isFalse(); // gone once the cancel is answered
+      assertThat(QueueProbe.exists(other, "scratch")).isFalse();
 
       // When its owner goes, so does the queue, on every node.
       client.close();
       client = null;
       Awaitility.await("the reply queue gone on node 3").atMost(PATIENCE)
-          .until(() -> !queueExists(other, replyQueue));
-      assertThat(queueExists(other, mine)).isFalse();
+          .until(() -> !QueueProbe.exists(other, replyQueue));
+      assertThat(QueueProbe.exists(other, mine)).isFalse();
     } finally {
       if (client != null) {
         client.abort();
       }
-    }
-  }
-
-  private static boolean queueExists(Connection connection, String queue) throws IOException {
-    Channel ch = connection.createChannel();
-    try {
-      ch.queueDeclarePassive(queue);
-      ch.close();
-      return true;
-    } catch (IOException e) {
-      return false; // 404 closed the channel
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IOException(e);
     }
   }
 
