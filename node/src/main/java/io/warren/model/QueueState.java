@@ -119,26 +119,19 @@ public final class QueueState {
 
   /**
    * Whether a queue declared with these properties is replicated (its messages in a queue
-   * partition, surviving restarts): durable and not exclusive. The others live in memory on the
-   * node that declared them and vanish with it, as AMQP allows. A durable auto-delete queue is
-   * replicated too, since RabbitMQ keeps one across restarts until its last consumer goes.
-   */
-  public static boolean isReplicated(boolean durable, boolean exclusive) {
-    return isReplicated(durable, exclusive, false);
-  }
-
-  /**
-   * As {@link #isReplicated(boolean, boolean)}, for a broker that is {@code clustered}:
-   * there every non-exclusive queue is replicated, durable or not, auto-delete or not, since a
-   * client may consume from it through any node (as RabbitMQ allows); it then lives as long as a
-   * durable one does. An auto-delete one goes when its partition sees its last consumer go ({@link
-   * Effect.QueueAutoDeleted}).
+   * partition, surviving restarts): durable and not exclusive. A durable auto-delete queue is
+   * replicated too, since RabbitMQ keeps one across restarts until its last consumer goes. In a
+   * {@code clustered} broker every non-exclusive queue is, durable or not, since a client may
+   * consume from it through any node (as RabbitMQ allows); it then lives as long as a durable one
+   * does, and an auto-delete one goes when its partition sees its last consumer go ({@link
+   * Effect.QueueAutoDeleted}). The others live in memory on the node that declared them and vanish
+   * with it, as AMQP allows.
    */
   public static boolean isReplicated(boolean durable, boolean exclusive, boolean clustered) {
     return (durable || clustered) && !exclusive;
   }
 
-  /** See {@link #isReplicated(boolean, boolean)}: true for a routing stand-in. */
+  /** See {@link #isReplicated(boolean, boolean, boolean)}: true for a routing stand-in. */
   public boolean replicated() {
     return replicated;
   }

@@ -136,9 +136,9 @@ class ReplicationModelTest {
 
   @Test
   void durableQueuesAreReplicatedUnlessExclusive() {
-    assertThat(QueueState.isReplicated(true, false)).isTrue();
-    assertThat(QueueState.isReplicated(true, true)).isFalse();
-    assertThat(QueueState.isReplicated(false, false)).isFalse();
+    assertThat(QueueState.isReplicated(true, false, false)).isTrue();
+    assertThat(QueueState.isReplicated(true, true, false)).isFalse();
+    assertThat(QueueState.isReplicated(false, false, false)).isFalse();
     assertThat(QueueState.isReplicated(false, false, true)).isTrue(); // clustered
     assertThat(QueueState.isReplicated(false, true, true)).isFalse();
   }
